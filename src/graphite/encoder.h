@@ -5,6 +5,17 @@
 // plaintext lines "path value timestamp\n". A frame never exceeds max_frame_bytes (header
 // included); a caller adds points until Append() says the frame is full, takes the frame with
 // Finish(), and adds the point again. Not thread-safe.
+//
+// Encoding (see docs/GRAPHITE.md):
+//  - pickle: `80 02 5d 28`, per point `58 <u32 LE len> <utf-8 path>`, the timestamp as
+//    `4a <i32 LE>` when it is an integer in int32 range else `47 <f64 BE>`, the value likewise
+//    (`4a` only for an exact int32, never for -0.0), `86 86`; then `65 2e`.
+//  - plaintext: numbers in the shortest form that parses back to the same double
+//    (std::to_chars), integral ones below 1e16 in magnitude as plain integers ("42", never
+//    "4.2e+01"), so integral timestamps have no fraction.
+// Points carbon would choke on are rejected, never encoded: a non-finite timestamp or value, an
+// empty path, a path that is not valid UTF-8, and for plaintext a path with whitespace or a line
+// over carbon's 16 KiB limit. One bad point must not make carbon drop a whole connection.
 #pragma once
 
 #include <cstddef>
@@ -15,23 +26,52 @@ namespace vs::graphite {
 
 enum class Protocol { kPickle, kPlaintext };
 
+// Carbon's PICKLE_RECEIVER_MAX_LENGTH default (payload bytes, header excluded).
+inline constexpr size_t kCarbonMaxPickleLength = 1 << 20;
+// Carbon's plaintext receiver drops the connection on a longer line.
+inline constexpr size_t kCarbonMaxLineLength = 16 * 1024;
+
 class FrameEncoder {
  public:
+  enum class Result {
+    kAppended,
+    kFull,      // does not fit in this frame: Finish() and add again (kTooLarge if alone)
+    kTooLarge,  // does not fit even in an empty frame: skip it
+    kRejected,  // carbon would not accept it (see above): skip it
+  };
+
   FrameEncoder(Protocol protocol, size_t max_frame_bytes);
   // Appends one point; false (and nothing appended) when it would not fit in the current
   // frame. A point that cannot fit even in an empty frame also returns false with count()==0:
   // the caller must skip it (paths are at most 1024 bytes, so only tiny limits cause that).
-  bool Append(std::string_view path, double timestamp, double value);
+  // A rejected point (see above) also returns false; Add() tells the cases apart.
+  bool Append(std::string_view path, double timestamp, double value) {
+    return Add(path, timestamp, value) == Result::kAppended;
+  }
+  // Like Append, but says why a point was not appended.
+  Result Add(std::string_view path, double timestamp, double value);
   size_t count() const { return count_; }
   size_t bytes() const;  // size of the frame Finish() would return now
   // Returns the complete frame (empty string if no points) and starts a new one.
   std::string Finish();
 
+  Protocol protocol() const { return protocol_; }
+  size_t max_frame_bytes() const { return max_; }
+
  private:
+  void Reset();
+
   Protocol protocol_;
   size_t max_;
   size_t count_ = 0;
   std::string buf_;
 };
+
+// The plaintext rendering of one number as FrameEncoder writes it (exposed for tests and
+// tools). Requires a finite v.
+std::string FormatPlaintextNumber(double v);
+
+// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
+bool IsValidUtf8(std::string_view s);
 
 }  // namespace vs::graphite

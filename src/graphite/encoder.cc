@@ -1,0 +1,211 @@
+#include "graphite/encoder.h"
+
+#include <bit>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+namespace vs::graphite {
+namespace {
+
+constexpr size_t kHeader = 4;                     // big-endian payload length
+constexpr char kPrologue[] = "\x80\x02\x5d\x28";  // PROTO 2, EMPTY_LIST, MARK
+constexpr size_t kPrologueLen = 4;
+constexpr size_t kTrailerLen = 2;  // APPENDS, STOP
+
+// True when d is an integer that pickles as BININT: in int32 range and not -0.0.
+inline bool IsInt32(double d, int32_t* out) {
+  if (!(d >= -2147483648.0 && d <= 2147483647.0)) return false;
+  auto i = static_cast<int32_t>(d);
+  if (static_cast<double>(i) != d) return false;
+  if (i == 0 && std::signbit(d)) return false;
+  *out = i;
+  return true;
+}
+
+inline size_t PickledNumberSize(double d) {
+  int32_t unused;
+  return IsInt32(d, &unused) ? 5 : 9;
+}
+
+inline char* PutNumber(char* p, double d) {
+  int32_t i;
+  if (IsInt32(d, &i)) {
+    auto u = static_cast<uint32_t>(i);
+    *p++ = '\x4a';  // BININT, little-endian
+    for (int k = 0; k < 4; ++k) *p++ = static_cast<char>(u >> (8 * k));
+  } else {
+    auto u = std::bit_cast<uint64_t>(d);
+    *p++ = '\x47';  // BINFLOAT, big-endian
+    for (int k = 7; k >= 0; --k) *p++ = static_cast<char>(u >> (8 * k));
+  }
+  return p;
+}
+
+inline bool IsAscii(std::string_view s) {
+  // Word at a time: paths are almost always sanitised ASCII.
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (w & 0x8080808080808080ULL) return false;
+  }
+  for (; i < s.size(); ++i) {
+    if (static_cast<unsigned char>(s[i]) & 0x80) return false;
+  }
+  return true;
+}
+
+inline bool HasLineBreakOrSpace(std::string_view s) {
+  for (char c : s) {
+    // Carbon splits lines on '\n' and fields on any whitespace (str.split()).
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f') return true;
+  }
+  return false;
+}
+
+// Writes FormatPlaintextNumber(v) at p (at most 32 bytes); returns the end.
+inline char* PutPlaintextNumber(char* p, double v) {
+  if (std::fabs(v) < 1e16 && v == std::trunc(v)) {
+    auto i = static_cast<int64_t>(v);
+    if (i == 0 && std::signbit(v)) {
+      *p++ = '-';  // keep -0.0 distinguishable
+    }
+    return std::to_chars(p, p + 32, i).ptr;
+  }
+  return std::to_chars(p, p + 32, v).ptr;
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view s) {
+  if (IsAscii(s)) return true;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const unsigned char* end = p + s.size();
+  while (p < end) {
+    unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int n;
+    uint32_t cp;
+    if (c >= 0xc2 && c <= 0xdf) {
+      n = 1;
+      cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      cp = c & 0x07;
+    } else {
+      return false;  // continuation byte, overlong lead (c0/c1) or beyond f4
+    }
+    if (end - p <= n) return false;
+    for (int k = 1; k <= n; ++k) {
+      if ((p[k] & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (p[k] & 0x3f);
+    }
+    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff)) {
+      return false;
+    }
+    p += n + 1;
+  }
+  return true;
+}
+
+std::string FormatPlaintextNumber(double v) {
+  char buf[40];
+  char* end = PutPlaintextNumber(buf, v);
+  return std::string(buf, end);
+}
+
+FrameEncoder::FrameEncoder(Protocol protocol, size_t max_frame_bytes)
+    : protocol_(protocol), max_(max_frame_bytes) {
+  Reset();
+}
+
+void FrameEncoder::Reset() {
+  buf_.clear();
+  count_ = 0;
+  if (protocol_ == Protocol::kPickle) {
+    buf_.append(kHeader, '\0');  // filled in by Finish()
+    buf_.append(kPrologue, kPrologueLen);
+  }
+}
+
+size_t FrameEncoder::bytes() const {
+  if (count_ == 0) return 0;
+  return protocol_ == Protocol::kPickle ? buf_.size() + kTrailerLen : buf_.size();
+}
+
+FrameEncoder::Result FrameEncoder::Add(std::string_view path, double timestamp, double value) {
+  if (path.empty() || !std::isfinite(timestamp) || !std::isfinite(value) || !IsValidUtf8(path)) {
+    return Result::kRejected;
+  }
+  if (protocol_ == Protocol::kPickle) {
+    if (path.size() > UINT32_MAX) return Result::kRejected;
+    size_t need = 1 + 4 + path.size() + PickledNumberSize(timestamp) + PickledNumberSize(value) + 2;
+    // The frame's size once this point and the trailer are in.
+    size_t total = buf_.size() + need + kTrailerLen;
+    if (total > max_) {
+      size_t alone = kHeader + kPrologueLen + need + kTrailerLen;
+      return (count_ == 0 || alone > max_) ? Result::kTooLarge : Result::kFull;
+    }
+    size_t old = buf_.size();
+    buf_.resize(old + need);
+    char* p = buf_.data() + old;
+    auto len = static_cast<uint32_t>(path.size());
+    *p++ = '\x58';  // BINUNICODE, u32 little-endian length
+    for (int k = 0; k < 4; ++k) *p++ = static_cast<char>(len >> (8 * k));
+    std::memcpy(p, path.data(), path.size());
+    p += path.size();
+    p = PutNumber(p, timestamp);
+    p = PutNumber(p, value);
+    *p++ = '\x86';  // TUPLE2 (timestamp, value)
+    *p++ = '\x86';  // TUPLE2 (path, (...))
+    buf_.resize(p - buf_.data());
+    ++count_;
+    return Result::kAppended;
+  }
+
+  if (HasLineBreakOrSpace(path)) return Result::kRejected;
+  char nums[80];
+  char* q = PutPlaintextNumber(nums, value);
+  *q++ = ' ';
+  q = PutPlaintextNumber(q, timestamp);
+  *q++ = '\n';
+  size_t nums_len = q - nums;
+  size_t line = path.size() + 1 + nums_len;
+  if (line > kCarbonMaxLineLength) return Result::kRejected;
+  if (buf_.size() + line > max_) {
+    return (count_ == 0 || line > max_) ? Result::kTooLarge : Result::kFull;
+  }
+  buf_.append(path);
+  buf_.push_back(' ');
+  buf_.append(nums, nums_len);
+  ++count_;
+  return Result::kAppended;
+}
+
+std::string FrameEncoder::Finish() {
+  if (count_ == 0) {
+    Reset();
+    return {};
+  }
+  if (protocol_ == Protocol::kPickle) {
+    buf_.append("\x65\x2e", kTrailerLen);  // APPENDS, STOP
+    auto len = static_cast<uint32_t>(buf_.size() - kHeader);
+    for (int k = 0; k < 4; ++k) buf_[k] = static_cast<char>(len >> (8 * (3 - k)));
+  }
+  std::string out = std::move(buf_);
+  buf_ = std::string();
+  buf_.reserve(out.capacity());
+  Reset();
+  return out;
+}
+
+}  // namespace vs::graphite

@@ -1,0 +1,204 @@
+#include "graphite/hashing.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "graphite/md5.h"
+#include "test_common/subprocess.h"
+
+namespace vs::graphite {
+namespace {
+
+std::string HexDigest(std::string_view s) {
+  static const char* d = "0123456789abcdef";
+  std::string out;
+  for (uint8_t c : Md5(s)) {
+    out += d[c >> 4];
+    out += d[c & 15];
+  }
+  return out;
+}
+
+TEST(Md5Test, Rfc1321Vectors) {
+  EXPECT_EQ(HexDigest(""), "d41d8cd98f00b204e9800998ecf8427e");
+  EXPECT_EQ(HexDigest("a"), "0cc175b9c0f1b6a831c399e269772661");
+  EXPECT_EQ(HexDigest("abc"), "900150983cd24fb0d6963f7d28e17f72");
+  EXPECT_EQ(HexDigest("message digest"), "f96b697d7cb7938d525a2f31aaf161d0");
+  EXPECT_EQ(HexDigest("abcdefghijklmnopqrstuvwxyz"), "c3fcd3d76192e4007dfb496cca67e13b");
+  EXPECT_EQ(HexDigest("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
+            "d174ab98d277d9f5a5611c2c9f419d9f");
+  EXPECT_EQ(HexDigest("1234567890123456789012345678901234567890123456789012345678901234567890"
+                      "1234567890"),
+            "57edf4a22be3c955ac49da2e2107b67a");
+  EXPECT_EQ(Md5Prefix16("abc"), 0x9001u);
+}
+
+TEST(Md5Test, AllLengthsAgainstPythonHashlib) {
+  // Lengths 0..200 cover every padding case (55/56/63/64 bytes and multi-block).
+  std::string cmd =
+      "/usr/bin/python3 -c \"import hashlib\nfor n in range(201): "
+      "print(hashlib.md5(bytes((i * 7 + n) % 256 for i in range(n))).hexdigest())\"";
+  int rc = -1;
+  std::istringstream in(testing::Run(cmd, &rc));
+  ASSERT_EQ(rc, 0);
+  std::string line;
+  for (int n = 0; n <= 200; ++n) {
+    ASSERT_TRUE(std::getline(in, line));
+    std::string s;
+    for (int i = 0; i < n; ++i) s += static_cast<char>((i * 7 + n) % 256);
+    EXPECT_EQ(HexDigest(s), line) << n;
+  }
+}
+
+TEST(DestinationTest, Parse) {
+  auto d = ParseDestination("127.0.0.1", 2004);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->host, "127.0.0.1");
+  EXPECT_EQ(d->port, 2004);
+  EXPECT_EQ(d->instance, "");
+  EXPECT_EQ(d->ToString(), "127.0.0.1:2004");
+
+  d = ParseDestination("carbon-a:2104:b", 2004);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->host, "carbon-a");
+  EXPECT_EQ(d->port, 2104);
+  EXPECT_EQ(d->instance, "b");
+  EXPECT_EQ(d->ToString(), "carbon-a:2104:b");
+
+  d = ParseDestination("[::1]:2005:x", 2004);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->host, "::1");
+  EXPECT_EQ(d->port, 2005);
+  EXPECT_EQ(d->instance, "x");
+  EXPECT_EQ(d->ToString(), "[::1]:2005:x");
+
+  d = ParseDestination("[fe80::1]", 2003);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->host, "fe80::1");
+  EXPECT_EQ(d->port, 2003);
+
+  d = ParseDestination("h:1:a:b", 2004);  // carbon: instance = rest after the port
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->instance, "a:b");
+
+  for (const char* bad :
+       {"", ":2004", "h:", "h:0", "h:70000", "h:x", "h:1:", "[::1", "[::1]x", "[]:1", "h:-1"}) {
+    auto r = ParseDestination(bad, 2004);
+    EXPECT_FALSE(r.ok()) << bad;
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+      EXPECT_NE(r.status().message().find(std::string("\"") + bad + "\""), std::string::npos)
+          << r.status().message();
+    }
+  }
+}
+
+TEST(DestinationTest, NodeKeyAndDuplicates) {
+  EXPECT_EQ(CarbonNodeKey({"127.0.0.1", 2004, ""}), "('127.0.0.1', None)");
+  EXPECT_EQ(CarbonNodeKey({"10.0.0.1", 2004, "a"}), "('10.0.0.1', 'a')");
+  EXPECT_EQ(CarbonNodeKey({"it's", 1, "q\"'"}), "(\"it's\", 'q\"\\'')");
+  EXPECT_TRUE(CheckDestinations({{"a", 1, ""}, {"a", 2, "x"}, {"b", 1, ""}}).ok());
+  // Same (host, instance) on another port is still a duplicate for carbon.
+  EXPECT_FALSE(CheckDestinations({{"a", 1, ""}, {"a", 2, ""}}).ok());
+  EXPECT_FALSE(CheckDestinations({}).ok());
+}
+
+TEST(RingTest, StructureMatchesCarbon) {
+  ConsistentHashRing ring({{"127.0.0.1", 2004, ""}, {"127.0.0.2", 2004, "a"}});
+  ASSERT_EQ(ring.ring().size(), 200u);
+  for (size_t i = 1; i < ring.ring().size(); ++i) {
+    EXPECT_LT(ring.ring()[i - 1].first, ring.ring()[i].first);  // unique after bumping
+  }
+  // Worked by hand in Python: md5("('127.0.0.1', None):0")[:4].
+  uint32_t p0 = Md5Prefix16("('127.0.0.1', None):0");
+  bool found = false;
+  for (auto& e : ring.ring()) found |= (e.first == p0 && e.second == 0);
+  EXPECT_TRUE(found);
+}
+
+std::string RandomPath(std::mt19937_64& rng) {
+  static const std::vector<std::string> pieces = {
+      "voltha",           "kpi",      "rx_bytes", "olt",          "\xc3\xa9t\xc3\xa9",
+      "port-1",           "x",        "ONU:12",   "\xe4\xb8\xad", "tx_packets",
+      "000115929ed71696", "Ethernet", "#@%+="};
+  std::string p;
+  int n = 1 + rng() % 6;
+  for (int i = 0; i < n; ++i) {
+    if (i) p += '.';
+    p += pieces[rng() % pieces.size()];
+    if (rng() % 2) p += std::to_string(rng() % 100000);
+  }
+  if (rng() % 20 == 0) p += std::string(rng() % 200, 'z');  // multi-block md5
+  return p;
+}
+
+// Compares Route() with carbon's own ConsistentHashRing for `dests` over `paths`.
+void CompareWithCarbon(const std::vector<std::string>& dest_strings,
+                       const std::vector<std::string>& paths) {
+  std::vector<Destination> dests;
+  std::string input;
+  for (const auto& s : dest_strings) {
+    auto d = ParseDestination(s, 2004);
+    ASSERT_TRUE(d.ok()) << s;
+    dests.push_back(*d);
+    input += s + " ";
+  }
+  input += "\n";
+  for (const auto& p : paths) input += p + "\n";
+  testing::TempDir dir;
+  testing::WriteFile(dir.File("in.txt"), input);
+  int rc = -1;
+  std::string out = testing::Run("/usr/bin/python3 " + testing::SourceDir() +
+                                     "/tests/graphite/carbon_ch_oracle.py " + dir.File("in.txt"),
+                                 &rc);
+  ASSERT_EQ(rc, 0) << out;
+  ConsistentHashRing ring(dests);
+  std::istringstream in(out);
+  std::string line;
+  std::vector<size_t> per_dest(dests.size());
+  for (size_t i = 0; i < paths.size(); ++i) {
+    ASSERT_TRUE(std::getline(in, line)) << i;
+    size_t got = ring.Route(paths[i]);
+    ASSERT_EQ(std::to_string(got), line) << "path " << paths[i] << " with " << input;
+    per_dest[got]++;
+  }
+  // With thousands of paths every destination gets some: a ring that routed everything to one
+  // destination would not pass this even if carbon agreed by accident.
+  for (size_t n : per_dest) EXPECT_GT(n, paths.size() / (dests.size() * 4));
+}
+
+TEST(RingTest, RouteMatchesCarbonConsistentHashRing) {
+  std::mt19937_64 rng(42);
+  std::vector<std::string> paths;
+  for (int i = 0; i < 5000; ++i) paths.push_back(RandomPath(rng));
+  const std::vector<std::string> plain = {"127.0.0.1:2004", "127.0.0.2:2004", "10.1.2.3:2104",
+                                          "carbon-b:2004", "[::1]:2204"};
+  const std::vector<std::string> with_instances = {"127.0.0.1:2004:a", "127.0.0.1:2104:b",
+                                                   "127.0.0.1:2204:c", "10.0.0.9:2004:cache-1",
+                                                   "10.0.0.9:2104:2"};
+  for (size_t n = 1; n <= 5; ++n) {
+    SCOPED_TRACE(n);
+    CompareWithCarbon({plain.begin(), plain.begin() + n}, paths);
+    CompareWithCarbon({with_instances.begin(), with_instances.begin() + n}, paths);
+  }
+  // Mixed, and an order that differs from above (insertion order decides collisions).
+  CompareWithCarbon({"127.0.0.1:2004:a", "127.0.0.1:2004", "[::1]:2004:z"}, paths);
+  CompareWithCarbon({plain[4], plain[3], plain[2], plain[1], plain[0]}, paths);
+}
+
+TEST(RingTest, CollisionsAreBumpedLikeCarbon) {
+  // Many destinations make position collisions certain (20 * 100 replicas in 65536 slots).
+  std::vector<std::string> dests;
+  for (int i = 0; i < 20; ++i) dests.push_back("10.0.0." + std::to_string(i) + ":2004");
+  std::mt19937_64 rng(5);
+  std::vector<std::string> paths;
+  for (int i = 0; i < 3000; ++i) paths.push_back(RandomPath(rng));
+  CompareWithCarbon(dests, paths);
+}
+
+}  // namespace
+}  // namespace vs::graphite
