@@ -32,8 +32,7 @@ StatusOr<std::vector<HostPort>> ParseCatalogService(const std::string& json,
   return out;
 }
 
-StatusOr<std::vector<HostPort>> LookupService(const std::string& consul,
-                                              const std::string& service,
+StatusOr<std::vector<HostPort>> LookupService(const std::string& consul, const std::string& service,
                                               const std::string& token) {
   HttpRequest req;
   std::string base = consul.find("://") == std::string::npos ? "http://" + consul : consul;

@@ -18,8 +18,7 @@ StatusOr<std::vector<HostPort>> ParseCatalogService(const std::string& json,
 
 // consul: "host:port" of the agent (http:// is added when no scheme is given).
 // token: sent as X-Consul-Token when not empty.
-StatusOr<std::vector<HostPort>> LookupService(const std::string& consul,
-                                              const std::string& service,
+StatusOr<std::vector<HostPort>> LookupService(const std::string& consul, const std::string& service,
                                               const std::string& token = "");
 
 // "h1:p1,h2:p2" for a bootstrap list.
