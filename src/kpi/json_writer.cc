@@ -80,8 +80,20 @@ void AppendJsonString(std::string_view s, std::string* out) {
 }
 
 void AppendJsonNumber(double v, std::string* out) {
-  char tmp[32];
+  char tmp[40];
   auto r = std::to_chars(tmp, tmp + sizeof(tmp), v);
+  if (std::fabs(v) >= 1e15 || v == 0) {
+    std::string_view digits(tmp, r.ptr - tmp);
+    if (digits.find_first_of(".e") == std::string_view::npos) {
+      // A bare integer literal: readers may take it as an int64 and fail past 2^63 or lose the
+      // sign of -0, so write those as doubles.
+      if (v == 0) {
+        out->append(std::signbit(v) ? "-0.0" : "0");
+        return;
+      }
+      r = std::to_chars(tmp, tmp + sizeof(tmp), v, std::chars_format::scientific);
+    }
+  }
   out->append(tmp, r.ptr);
 }
 
