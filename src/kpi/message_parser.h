@@ -5,6 +5,11 @@
 // path rules (byte-wise sanitising to [A-Za-z0-9_:#@%+=-], empty components dropped, paths over
 // 1024 bytes skipped). Never throws, never crashes, bounded memory on any input.
 // Not thread-safe: one parser per thread (it reuses buffers).
+//
+// The exact shapes, path rules, reasons and the decisions on edge cases (leading whitespace,
+// duplicate keys, numbers beyond 64 bits or beyond double range, nesting depth) are in
+// docs/KPI_FORMATS.md. Memory: the parser keeps buffers sized for the messages it has seen and
+// gives them back after any message over 1 MiB, so one huge message does not pin memory.
 #pragma once
 
 #include <array>
@@ -19,10 +24,11 @@ namespace vs::kpi {
 // Why a whole message was rejected (nothing from it lands; it goes to the dead-letter topic).
 enum class MessageReject : uint8_t {
   kNone = 0,
-  kInvalidJson,   // not valid JSON, including invalid UTF-8 and NaN/Infinity tokens
-  kNotObject,     // top level is not an object (e.g. a list)
-  kNotSlice,      // "type" missing or not "slice"
-  kTooLarge,      // over the configured maximum message size
+  kInvalidJson,  // not valid JSON, including invalid UTF-8 and NaN/Infinity tokens
+  kNotObject,    // top level is not an object (e.g. a list)
+  kNotSlice,     // "type" missing or not "slice"
+  kTooLarge,     // over the configured maximum message size
+  kTooDeep,      // nested deeper than 1024 levels (no shape needs more than 5)
   kCount
 };
 const char* MessageRejectName(MessageReject r);  // "invalid_json", ... (metric label values)

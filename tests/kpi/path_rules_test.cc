@@ -1,0 +1,123 @@
+#include "kpi/path_rules.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace vs::kpi {
+namespace {
+
+struct PathCase {
+  const char* name;
+  std::string input;
+  std::string want;  // "" with too_long=false: nothing left
+  bool too_long = false;
+};
+
+TEST(PathRulesTest, ComponentIsSanitisedByteByByte) {
+  const PathCase cases[] = {
+      {"plain", "rx_bytes", "rx_bytes"},
+      {"allowed punctuation kept", "a_:#@%+=-Z9", "a_:#@%+=-Z9"},
+      {"dot is not a level here", "a.b", "a_b"},
+      {"space", "rx bytes", "rx_bytes"},
+      {"newline", "rx\nbytes", "rx_bytes"},
+      {"slash", "eth0/1", "eth0_1"},
+      {"e acute is two bytes", "caf\xc3\xa9", "caf__"},
+      {"double dot", "..", "__"},
+      {"nul byte", std::string("a\0b", 3), "a_b"},
+      {"high byte", "\xff", "_"},
+      {"empty dropped", "", ""},
+  };
+  for (const auto& c : cases) {
+    PathBuilder b;
+    b.AppendComponent(c.input);
+    EXPECT_EQ(b.view(), c.want) << c.name;
+    EXPECT_FALSE(b.too_long()) << c.name;
+  }
+}
+
+TEST(PathRulesTest, LevelsSplitOnDotsAndDropEmptyComponents) {
+  const PathCase cases[] = {
+      {"levels", "voltha.internal.vcore1", "voltha.internal.vcore1"},
+      {"double dot", "a..b", "a.b"},
+      {"leading and trailing dots", ".a.b.", "a.b"},
+      {"only dots", "...", ""},
+      {"empty", "", ""},
+      {"e acute", "olt.caf\xc3\xa9", "olt.caf__"},
+      {"space and slash", "olt 1.port/2", "olt_1.port_2"},
+      {"newline", "a\n.b", "a_.b"},
+  };
+  for (const auto& c : cases) {
+    PathBuilder b;
+    b.AppendLevels(c.input);
+    EXPECT_EQ(b.view(), c.want) << c.name;
+  }
+}
+
+TEST(PathRulesTest, EveryByteOutsideTheSetBecomesUnderscore) {
+  const std::string allowed =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:#@%+=-";
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    const bool keep = allowed.find(c) != std::string::npos;
+    EXPECT_EQ(IsPathByte(static_cast<uint8_t>(b)), keep) << b;
+    PathBuilder p;
+    p.AppendComponent(std::string(1, c));
+    EXPECT_EQ(p.view(), std::string(1, keep ? c : '_')) << b;
+  }
+}
+
+TEST(PathRulesTest, LongerThan1024BytesIsTooLong) {
+  const PathCase cases[] = {
+      {"exactly 1024", std::string(1024, 'a'), std::string(1024, 'a')},
+      {"1025", std::string(1025, 'a'), "", true},
+      {"1024 with levels", std::string(511, 'a') + "." + std::string(512, 'b'),
+       std::string(511, 'a') + "." + std::string(512, 'b')},
+      {"1025 with levels", std::string(512, 'a') + "." + std::string(512, 'b'), "", true},
+      {"long before dropped dots", std::string(1024, 'a') + "....", std::string(1024, 'a')},
+      {"multibyte counts after sanitising", std::string(1022, 'a') + "\xc3\xa9",
+       std::string(1022, 'a') + "__"},
+      {"multibyte over", std::string(1023, 'a') + "\xc3\xa9", "", true},
+  };
+  for (const auto& c : cases) {
+    PathBuilder b;
+    b.AppendLevels(c.input);
+    EXPECT_EQ(b.too_long(), c.too_long) << c.name;
+    if (!c.too_long) {
+      EXPECT_EQ(b.view(), c.want) << c.name;
+    }
+  }
+}
+
+TEST(PathRulesTest, TruncateComesBackToAMark) {
+  PathBuilder b;
+  b.AppendLevels("olt.port");
+  const size_t mark = b.size();
+  b.AppendComponent(std::string(2000, 'x'));
+  EXPECT_TRUE(b.too_long());
+  b.Truncate(mark);
+  EXPECT_FALSE(b.too_long());
+  b.AppendComponent("rx");
+  EXPECT_EQ(b.view(), "olt.port.rx");
+  b.Truncate(mark);
+  b.AppendComponent("tx");
+  EXPECT_EQ(b.view(), "olt.port.tx");
+
+  // A mark taken while too long keeps every later path too long.
+  PathBuilder long_prefix;
+  long_prefix.AppendComponent(std::string(1100, 'p'));
+  const size_t long_mark = long_prefix.size();
+  long_prefix.Truncate(long_mark);
+  long_prefix.AppendComponent("m");
+  EXPECT_TRUE(long_prefix.too_long());
+}
+
+TEST(PathRulesTest, NormalizePath) {
+  EXPECT_EQ(NormalizePath("voltha..kpi."), "voltha.kpi");
+  EXPECT_EQ(NormalizePath("my prefix"), "my_prefix");
+  EXPECT_EQ(NormalizePath("..."), "");
+  EXPECT_EQ(NormalizePath(std::string(1025, 'a')), "");
+}
+
+}  // namespace
+}  // namespace vs::kpi
