@@ -13,7 +13,7 @@ PACKAGES=(
   # test oracles and the baseline
   golang-go python3 python3-kafka python3-simplejson
   # misc tools used by scripts and tests
-  curl procps iproute2 file
+  curl procps iproute2 file time
 )
 
 missing=()

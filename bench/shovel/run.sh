@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# End-to-end shovel benchmark (issue 2): preload the mock cluster with MESSAGES seed-shape
+# messages of 10 datapoints, then in the same run drain it with
+#   1. our shovel (C++), 2. the original Python shovel (../shared/baseline), 3. kcat -C -e,
+# each into a counting pickle sink (kcat into /dev/null), and report datapoints/s, datapoints
+# per CPU-second and peak RSS of each consumer process.
+#   bench/shovel/run.sh [MESSAGES=200000] [PARTITIONS=32]
+# Needs a release build in $BUILD (default build/release).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build/release}
+MSGS=${1:-200000}
+PARTS=${2:-32}
+PER=10
+TARGET=$((MSGS * PER))
+BASELINE=${BASELINE:-../shared/baseline/shovel_py3.py}
+tmp=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+"$BUILD/src/apps/kafka-mock" -t "bench:$PARTS" --bootstrap-file "$tmp/bootstrap" >"$tmp/mock.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do [ -s "$tmp/bootstrap" ] && break; sleep 0.1; done
+BS=$(cat "$tmp/bootstrap")
+t0=$(date +%s.%N)
+"$BUILD/bench/shovel/bench_shovel_preload" "$BS" bench "$MSGS" "$PER"
+python3 -c "import time; print(f\"preload: {time.time() - $t0:.1f} s\")"
+
+# run_consumer NAME CMD... : CMD contains @PORT@; prints one result line.
+run_consumer() {
+  local name=$1; shift
+  rm -f "$tmp/port"
+  "$BUILD/bench/shovel/bench_shovel_sink" "$tmp/port" "$TARGET" 600 >"$tmp/sink.out" &
+  local sink=$!
+  for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
+  local port; port=$(cat "$tmp/port")
+  local cmd=("${@//@PORT@/$port}")
+  /usr/bin/time -f "%e %U %S %M" -o "$tmp/time" "${cmd[@]}" >"$tmp/$name.log" 2>&1 &
+  local tpid=$!
+  wait "$sink" || { echo "$name: sink did not receive $TARGET datapoints"; cat "$tmp/sink.out"; tail "$tmp/$name.log"; }
+  pkill -TERM -P "$tpid" 2>/dev/null || true
+  wait "$tpid" 2>/dev/null || true
+  read -r points secs frames <"$tmp/sink.out"
+  read -r wall user sys rss_kb < <(tail -1 "$tmp/time")
+  python3 - "$name" "$points" "$secs" "$user" "$sys" "$rss_kb" "$wall" <<'PY'
+import sys
+name, points, secs, user, sys_, rss, wall = sys.argv[1:]
+points=int(points); secs=float(secs); cpu=float(user)+float(sys_)
+print(f"{name:10s} datapoints={points} steady_rate={points/secs/1e6:.2f}M/s "
+      f"cpu={cpu:.2f}s per_cpu_s={points/cpu/1e6:.2f}M peak_rss={int(rss)/1024:.1f}MiB wall={float(wall):.1f}s")
+PY
+}
+
+run_consumer shovel "$BUILD/src/apps/shovel" -K "$BS" -t bench -H "127.0.0.1:@PORT@" \
+  --group "bench-$$" --from-beginning --log-level warn
+if [ -f "$BASELINE" ]; then
+  run_consumer python /usr/bin/python3 "$BASELINE" -e -K "$BS" -t bench -H 127.0.0.1 -p @PORT@
+fi
+/usr/bin/time -f "%e %U %S %M" -o "$tmp/time" kcat -C -b "$BS" -t bench -o beginning -e -q \
+  -f '%s\n' >/dev/null 2>"$tmp/kcat.log"
+read -r wall user sys rss_kb < <(tail -1 "$tmp/time")
+python3 -c "
+w,u,s,r=$wall,$user,$sys,$rss_kb; p=$TARGET
+print(f'kcat       datapoints={p} rate={p/w/1e6:.2f}M/s (whole run incl. start) cpu={u+s:.2f}s per_cpu_s={p/(u+s)/1e6:.2f}M peak_rss={r/1024:.1f}MiB')"
