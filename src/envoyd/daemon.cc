@@ -1,0 +1,406 @@
+#include "envoyd/daemon.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "common/admin_server.h"
+#include "common/http_client.h"
+#include "common/metrics.h"
+#include "common/signals.h"
+#include "envoyd/atomic_file.h"
+#include "envoyd/supervisor.h"
+#include "kv/resolver.h"
+#include "kv/watcher.h"
+#include "tmpl/template.h"
+#include "tmpl/value.h"
+
+namespace vs::envoyd {
+namespace {
+
+class TemplateRenderer final : public Renderer {
+ public:
+  explicit TemplateRenderer(tmpl::Template t) : t_(std::move(t)) {}
+  StatusOr<std::string> Render(const TemplateData& data) override {
+    auto value = tmpl::ParseJson(TemplateDataJson(data));
+    if (!value.ok()) return value.status().WithContext("template data");
+    std::string out;
+    Status st = t_.Execute(*value, &out);
+    if (!st.ok()) return st;
+    return out;
+  }
+
+ private:
+  tmpl::Template t_;
+};
+
+// Observations and errors from the watcher thread to the loop.
+class Inbox {
+ public:
+  Inbox() : fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
+  ~Inbox() { close(fd_); }
+  int fd() const { return fd_; }
+  void Push(kv::Observation o) {
+    {
+      std::lock_guard lock(mu_);
+      // Only the newest value matters to the engine: a backlog is collapsed, bounded.
+      if (values_.size() >= 64) values_.pop_front();
+      values_.push_back(std::move(o));
+    }
+    Wake();
+  }
+  void PushError(Status st) {
+    {
+      std::lock_guard lock(mu_);
+      if (errors_.size() < 64) errors_.push_back(std::move(st));
+    }
+    Wake();
+  }
+  void Take(std::deque<kv::Observation>* values, std::deque<Status>* errors) {
+    uint64_t n;
+    ssize_t r = read(fd_, &n, sizeof(n));
+    (void)r;
+    std::lock_guard lock(mu_);
+    values->swap(values_);
+    errors->swap(errors_);
+  }
+
+ private:
+  void Wake() {
+    uint64_t one = 1;
+    ssize_t r = write(fd_, &one, sizeof(one));
+    (void)r;
+  }
+  int fd_;
+  std::mutex mu_;
+  std::deque<kv::Observation> values_;
+  std::deque<Status> errors_;
+};
+
+std::string DirOf(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+// The store watcher for the flags; consul/etcd addresses are resolved (with retries, until
+// `stop`) when -kv-address is not given.
+StatusOr<std::unique_ptr<kv::Watcher>> MakeStoreWatcher(
+    const Options& o, std::stop_token stop, const std::function<void(const Status&)>& on_error) {
+  kv::WatcherOptions w;
+  auto kind = kv::ParseStoreKind(o.kv);
+  if (!kind.ok()) return kind.status();
+  w.kind = *kind;
+  w.key = o.assignment_key;
+  w.file_path = o.kv_file;
+  w.token_file = o.kv_token_file;
+  w.tls.ca_file = o.kv_ca_file;
+  w.tls.cert_file = o.kv_cert_file;
+  w.tls.key_file = o.kv_key_file;
+  w.pacing = kv::PacingFromFlags(o.retries, o.wait_time_s);
+  if (w.kind != kv::StoreKind::kFile) {
+    if (!o.kv_address.empty()) {
+      w.address = o.kv_address;
+    } else {
+      auto hp = kv::ResolveStoreAddress(o.kv_svc_name, static_cast<uint16_t>(o.kv_port), stop,
+                                        w.pacing, on_error);
+      if (!hp.ok()) return hp.status();
+      w.address = hp->ToString();
+    }
+    if (o.kv_tls && w.address.find("://") == std::string::npos) w.address = "https://" + w.address;
+  }
+  return kv::MakeWatcher(w);
+}
+
+bool ProbeEnvoyReady(const std::string& admin) {
+  HttpRequest req;
+  req.url = "http://" + admin + "/ready";
+  req.timeout = std::chrono::milliseconds(300);
+  req.max_body = 4096;
+  auto r = HttpCall(req);
+  return r.ok() && r->status == 200 && r->body.find("LIVE") != std::string::npos;
+}
+
+std::string JsonEscape(const std::string& s) {
+  std::string out;
+  AppendJsonString(s, &out);
+  return out;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Renderer>> LoadTemplateRenderer(const std::string& path) {
+  auto text = ReadWholeFile(path);
+  if (!text.ok()) return text.status().WithContext("template");
+  auto t = tmpl::Template::Parse(path, *text);
+  if (!t.ok()) return t.status();
+  return std::unique_ptr<Renderer>(new TemplateRenderer(std::move(*t)));
+}
+
+std::string FindEnvoyBinary(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* path = std::getenv("PATH")) {
+    std::string p = path;
+    size_t start = 0;
+    while (start <= p.size()) {
+      size_t end = p.find(':', start);
+      if (end == std::string::npos) end = p.size();
+      std::string dir = p.substr(start, end - start);
+      std::string cand = (dir.empty() ? "." : dir) + "/envoy";
+      if (access(cand.c_str(), X_OK) == 0) return cand;
+      start = end + 1;
+    }
+  }
+  return "/usr/local/bin/envoy";
+}
+
+StatusOr<EngineOptions> MakeEngineOptions(const Options& o) {
+  EngineOptions e;
+  auto mode = ParseMode(o.mode);
+  if (!mode.ok()) return mode.status();
+  e.mode = *mode;
+  e.config_path = o.envoy_config;
+  e.eds_path = o.eds_file.empty() ? DirOf(o.envoy_config) + "/vcore-eds.json" : o.eds_file;
+  e.eds_cluster = o.eds_cluster;
+  e.wait_min = o.wait_min;
+  e.wait_max = o.wait_max;
+  e.keep_backup = o.keep_backup;
+  e.core_port = static_cast<uint16_t>(o.vcore_port);
+  e.vcore_svc_name = o.vcore_svc_name;
+  e.http_port = o.http_port;
+  e.https_port = o.https_port;
+  e.grpc_port = o.grpc_port;
+  e.command_timeout = o.command_timeout;
+  e.retry_initial = Seconds(std::max(0.1, static_cast<double>(o.wait_time_s)));
+  e.retry_cap = std::max(e.retry_initial, Seconds(30));
+  if (o.validate_cmd_set) {
+    auto words = SplitWords(o.validate_cmd);
+    if (!words.ok()) return words.status().WithContext("-validate-cmd");
+    e.validate_argv = *words;
+  } else if (e.mode == Mode::kRestart || e.mode == Mode::kEds) {
+    std::string bin = FindEnvoyBinary(o.envoy_bin);
+    if (access(bin.c_str(), X_OK) == 0) e.validate_argv = {bin, "--mode", "validate", "-c", "{}"};
+  }
+  if (!o.reload_args.empty()) {
+    e.reload_argv = o.reload_args;
+  } else if (!o.reload_cmd.empty()) {
+    auto words = SplitWords(o.reload_cmd);
+    if (!words.ok()) return words.status().WithContext("-reload-cmd");
+    e.reload_argv = *words;
+  }
+  return e;
+}
+
+int RunDaemon(const Options& o, SignalWatcher* signals) {
+  auto eopts = MakeEngineOptions(o);
+  if (!eopts.ok()) {
+    spdlog::error("{}", eopts.status().ToString());
+    return 2;
+  }
+  std::string template_path = ChosenTemplate(o);
+  auto renderer = LoadTemplateRenderer(template_path);
+  if (!renderer.ok()) {
+    spdlog::error("{}", renderer.status().ToString());
+    return 2;
+  }
+  for (const auto& f : {eopts->config_path, eopts->eds_path}) {
+    if (int n = RemoveStaleTempFiles(f); n > 0) {
+      spdlog::warn("removed {} temp file(s) left next to {} by an interrupted write", n, f);
+    }
+  }
+  if (eopts->validate_argv.empty()) {
+    spdlog::info("no validation command: rendered configs are written unvalidated");
+  }
+
+  Registry metrics;
+  RealProcessRunner runner;
+  SupervisorOptions sopts;
+  sopts.envoy_bin = FindEnvoyBinary(o.envoy_bin);
+  sopts.config_path = o.envoy_config;
+  sopts.base_id = o.base_id;
+  sopts.drain_time_s = o.drain_time_s;
+  sopts.parent_shutdown_time_s = o.parent_shutdown_time_s;
+  sopts.extra_args = o.envoy_args;
+  sopts.epoch_grace = o.epoch_grace;
+  sopts.shutdown_timeout = o.shutdown_timeout;
+  sopts.backoff_seed = static_cast<uint64_t>(getpid());
+  Supervisor::Probe probe;
+  if (!o.envoy_admin.empty()) {
+    probe = [admin = o.envoy_admin] { return ProbeEnvoyReady(admin); };
+  }
+  Supervisor supervisor(sopts, &runner, RealClock::Get(), probe);
+  bool supervised = eopts->mode == Mode::kRestart || eopts->mode == Mode::kEds;
+
+  Engine engine(*eopts, renderer->get(), RealClock::Get(), &metrics, RunCommand,
+                ResolveFirstAddress, supervised ? &supervisor : nullptr);
+
+  // Metrics mirrored from the supervisor (loop thread) into the registry.
+  Counter* restarts_ok = metrics.GetCounter("envoyd_restarts_total",
+                                            "Envoy epochs started, by outcome", R"(outcome="ok")");
+  Counter* restarts_failed = metrics.GetCounter(
+      "envoyd_restarts_total", "Envoy epochs started, by outcome", R"(outcome="failed")");
+  Counter* crashes = metrics.GetCounter("envoyd_envoy_crashes_total",
+                                        "Envoy processes that died unexpectedly once up");
+  Gauge* epoch = metrics.GetGauge("envoyd_epoch", "newest live Envoy epoch (-1: none)");
+  Gauge* children = metrics.GetGauge("envoyd_envoy_processes", "live Envoy processes");
+  Gauge* ready_gauge = metrics.GetGauge("envoyd_ready", "1 when /readyz answers 200");
+  epoch->Set(-1);
+  std::atomic<bool> ready{false};
+  SupervisorStats synced;
+
+  AdminServer admin;
+  if (!o.admin.empty()) {
+    admin.Handle("/healthz", [] { return HttpReply{200, "text/plain; charset=utf-8", "ok\n"}; });
+    admin.Handle("/readyz", [&ready] {
+      return ready ? HttpReply{200, "text/plain; charset=utf-8", "ready\n"}
+                   : HttpReply{503, "text/plain; charset=utf-8", "not ready\n"};
+    });
+    admin.Handle("/metrics", [&metrics] {
+      return HttpReply{200, "text/plain; version=0.0.4", metrics.Render()};
+    });
+    admin.Handle("/config", [&engine] {
+      auto s = engine.snapshot();
+      if (s.config.empty()) {
+        return HttpReply{404, "application/json", "{\"error\":\"no config in force\"}\n"};
+      }
+      return HttpReply{200, "application/json",
+                       "{\"path\":" + JsonEscape(s.path) + ",\"digest\":" + JsonEscape(s.digest) +
+                           ",\"config\":" + JsonEscape(s.config) + "}\n"};
+    });
+    Status st = admin.Start(o.admin);
+    if (!st.ok()) {
+      spdlog::error("admin {}: {}", o.admin, st.ToString());
+      return 2;
+    }
+    spdlog::info("admin on 127.0.0.1:{}", admin.port());
+  }
+
+  Inbox inbox;
+  std::jthread watch_thread([&o, &inbox](std::stop_token stop) {
+    auto on_error = [&inbox](const Status& st) { inbox.PushError(st); };
+    auto w = MakeStoreWatcher(o, stop, on_error);
+    if (!w.ok()) {
+      if (!stop.stop_requested()) inbox.PushError(w.status().WithContext("store watcher"));
+      return;
+    }
+    (*w)->Run(
+        stop, [&inbox](const kv::Observation& obs) { inbox.Push(obs); }, on_error);
+  });
+  spdlog::info("envoyd: mode {}, store {} key {}, template {}, config {}", ModeName(eopts->mode),
+               o.kv, o.kv == "file" ? o.kv_file : o.assignment_key, template_path, o.envoy_config);
+
+  bool stopping = false;
+  for (;;) {
+    // Children first: exits feed the supervisor before it decides anything.
+    for (const auto& ev : runner.Reap()) supervisor.OnExit(ev.pid, ev.wait_status);
+    engine.Tick();
+    supervisor.Tick();
+    // Metrics and readiness.
+    const auto& s = supervisor.stats();
+    restarts_ok->Inc(s.restarts_ok - synced.restarts_ok);
+    restarts_failed->Inc(s.restarts_failed - synced.restarts_failed);
+    crashes->Inc(s.crashes - synced.crashes);
+    synced = s;
+    epoch->Set(supervisor.current_epoch());
+    children->Set(static_cast<double>(supervisor.live_children()));
+    ready = supervised ? engine.has_config() && supervisor.ProxyUp() : engine.ready();
+    ready_gauge->Set(ready ? 1 : 0);
+    if (stopping && (!supervised || supervisor.Finished())) break;
+
+    Duration wait = std::min(engine.NextTickIn(), supervisor.NextTickIn());
+    std::vector<pollfd> fds = {{signals->fd(), POLLIN, 0}, {inbox.fd(), POLLIN, 0}};
+    runner.PollFds(&fds);
+    int ms = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(wait).count());
+    int rc = poll(fds.data(), fds.size(), std::max(ms, 0));
+    if (rc < 0 && errno != EINTR) {
+      spdlog::critical("poll: {}", strerror(errno));
+      std::abort();  // a broken invariant of the loop itself
+    }
+    runner.Pump();
+    while (int sig = signals->Read()) {
+      if (sig == SIGTERM || sig == SIGINT) {
+        if (!stopping) {
+          spdlog::info("{}: stopping", strsignal(sig));
+          stopping = true;
+          watch_thread.request_stop();
+          supervisor.BeginShutdown();
+        }
+      } else if (sig == SIGHUP) {
+        if (!stopping) engine.ForceReapply();
+      } else if (sig == SIGUSR1) {
+        supervisor.Forward(SIGUSR1);
+      }
+      // SIGCHLD: handled by the Reap() at the top of the loop.
+    }
+    std::deque<kv::Observation> values;
+    std::deque<Status> errors;
+    inbox.Take(&values, &errors);
+    for (const auto& e : errors) engine.OnKvError(e);
+    if (!stopping) {
+      for (const auto& v : values) engine.OnObservation(v);
+    }
+  }
+  watch_thread.request_stop();
+  watch_thread.join();
+  admin.Stop();
+  spdlog::info("envoyd stopped");
+  return 0;
+}
+
+int RunOnce(const Options& o) {
+  auto eopts = MakeEngineOptions(o);
+  if (!eopts.ok()) {
+    spdlog::error("{}", eopts.status().ToString());
+    return 2;
+  }
+  // once writes and validates only: no Envoy, no reload command.
+  Supervisor* none = nullptr;
+  eopts->reload_argv.clear();
+  if (eopts->mode != Mode::kEds) eopts->mode = Mode::kNone;
+  auto renderer = LoadTemplateRenderer(ChosenTemplate(o));
+  if (!renderer.ok()) {
+    spdlog::error("{}", renderer.status().ToString());
+    return 2;
+  }
+  Registry metrics;
+  Engine engine(*eopts, renderer->get(), RealClock::Get(), &metrics, RunCommand,
+                ResolveFirstAddress, none);
+  // Bounded: store address resolution gives up after about -retries * -wait-time.
+  std::stop_source stop;
+  std::jthread deadline(
+      [&stop,
+       limit = Seconds(std::max(1, o.retries * std::max(1, o.wait_time_s)))](std::stop_token self) {
+        std::mutex m;
+        std::condition_variable_any cv;
+        std::unique_lock lock(m);
+        if (!cv.wait_for(lock, self, limit, [] { return false; })) stop.request_stop();
+      });
+  auto w = MakeStoreWatcher(o, stop.get_token(),
+                            [](const Status& st) { spdlog::warn("store: {}", st.ToString()); });
+  deadline.request_stop();
+  if (!w.ok()) {
+    spdlog::error("{}", w.status().ToString());
+    return 1;
+  }
+  auto obs = (*w)->Get();
+  if (!obs.ok()) {
+    spdlog::error("read {}: {}", o.assignment_key, obs.status().ToString());
+    return 1;
+  }
+  if (!obs->exists) {
+    spdlog::error("the assignment key does not exist: nothing written");
+    return 1;
+  }
+  Status why;
+  Outcome out = engine.Process(obs->value, false, &why);
+  if (out == Outcome::kKept) return 1;
+  return 0;
+}
+
+}  // namespace vs::envoyd

@@ -1,0 +1,46 @@
+// envoyd wired together (issue 4): flags -> store watcher thread -> Engine on the loop thread
+// -> Supervisor/commands, plus the admin server and signals.
+//
+// Threads: the store watcher runs on its own thread (it blocks in the store's long poll) and
+// hands observations to the loop through a mutex-guarded queue and an eventfd; everything else
+// (engine, supervisor, child pipes, signals) runs on the loop thread; the admin server has its
+// own thread and reads only thread-safe snapshots and metrics.
+//
+// Error policy: store, DNS, render, validation, write and reload failures are expected: they
+// are counted, logged at warn and retried; the config in force and the running Envoy are kept.
+// Only bad flags or an unreadable/unparsable template at startup end the process (exit 2).
+// SIGTERM/SIGINT: graceful stop (children SIGTERM, SIGKILL after -shutdown-timeout), exit 0.
+// SIGHUP: re-render and re-apply (restart mode: a new epoch). SIGUSR1: forwarded to Envoy.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "envoyd/engine.h"
+#include "envoyd/flags.h"
+
+namespace vs {
+class SignalWatcher;
+}
+
+namespace vs::envoyd {
+
+// The real renderer: a parsed Go text/template (vs::tmpl) fed TemplateDataJson.
+StatusOr<std::unique_ptr<Renderer>> LoadTemplateRenderer(const std::string& path);
+
+// The Envoy binary: -envoy-bin, else `envoy` on PATH, else /usr/local/bin/envoy.
+std::string FindEnvoyBinary(const std::string& flag);
+
+// The engine options derived from the flags (mode, files, validation and reload commands).
+StatusOr<EngineOptions> MakeEngineOptions(const Options& o);
+
+// Runs the daemon until SIGTERM/SIGINT. `signals` must have been created in main() before any
+// thread, with SIGTERM, SIGINT, SIGHUP, SIGUSR1 and SIGCHLD. Returns the exit code.
+int RunDaemon(const Options& o, SignalWatcher* signals);
+
+// `envoyd once`: one read, render, validate, write (eds: EDS file and bootstrap), no apply.
+// Exit code 0 when a config is in place (written or unchanged), 1 when it was kept.
+int RunOnce(const Options& o);
+
+}  // namespace vs::envoyd

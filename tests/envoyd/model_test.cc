@@ -1,0 +1,179 @@
+#include "envoyd/model.h"
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <string>
+#include <vector>
+
+namespace vs::envoyd {
+namespace {
+
+std::vector<std::string> Rr(const std::string& json) {
+  auto a = ParseAssignment(json, 50556);
+  EXPECT_TRUE(a.ok()) << a.status().ToString();
+  return a.ok() ? a->rr : std::vector<std::string>{"<error>"};
+}
+
+TEST(ParseAssignment, DesignExample) {
+  auto a = ParseAssignment(R"({"0001": {"id": "vcore_vcore.1.q3l0", "host": "172.29.19.4"},
+      "0002": {"id": "vcore_vcore.2.8m8v", "host": "172.29.19.5"}, "0003": null})",
+                           50556);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->rr, (std::vector<std::string>{"172.29.19.4:50556", "172.29.19.5:50556"}));
+  ASSERT_EQ(a->cores.size(), 2u);
+  EXPECT_EQ(a->cores[0].slot, "0001");
+  EXPECT_EQ(a->cores[0].id, "vcore_vcore.1.q3l0");
+  EXPECT_EQ(a->cores[1].host, "172.29.19.5");
+  EXPECT_EQ(a->cores[1].port, 50556);
+  EXPECT_EQ(a->skipped, 1u);
+}
+
+TEST(ParseAssignment, SortedBytewiseAndDeduplicated) {
+  EXPECT_EQ(Rr(R"({"0003":{"host":"10.0.0.9"},"0001":{"host":"10.0.0.10"},
+                  "0002":{"host":"10.0.0.9"},"0004":{"host":"b.example"}})"),
+            (std::vector<std::string>{"10.0.0.10:50556", "10.0.0.9:50556", "b.example:50556"}));
+}
+
+TEST(ParseAssignment, NeverBorrowsAnotherEntrysHost) {
+  // The original reused the previous entry's host for an entry without one.
+  auto a = ParseAssignment(R"({"0001":{"id":"a","host":"10.0.0.1"},"0002":{"id":"b"}})", 1);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->rr, (std::vector<std::string>{"10.0.0.1:1"}));
+  EXPECT_EQ(a->skipped, 1u);
+  EXPECT_EQ(a->warnings.size(), 1u);
+}
+
+TEST(ParseAssignment, Ipv6InBrackets) {
+  EXPECT_EQ(Rr(R"({"0001":{"host":"fd00::1"},"0002":{"host":"[fd00::2]"}})"),
+            (std::vector<std::string>{"[fd00::1]:50556", "[fd00::2]:50556"}));
+}
+
+TEST(ParseAssignment, EmptyObjectIsEmptyNotError) {
+  auto a = ParseAssignment("{}", 1);
+  ASSERT_TRUE(a.ok());
+  EXPECT_TRUE(a->cores.empty());
+  auto b = ParseAssignment(R"({"0001":null,"0002":null})", 1);
+  ASSERT_TRUE(b.ok());
+  EXPECT_TRUE(b->cores.empty());
+  EXPECT_EQ(b->skipped, 2u);
+}
+
+struct Hostile {
+  const char* name;
+  std::string json;
+  bool parses;   // ParseAssignment returns ok
+  size_t cores;  // valid entries when it parses
+};
+
+TEST(ParseAssignment, HostileValuesTable) {
+  const std::vector<Hostile> cases = {
+      {"quote in host", R"({"0001":{"host":"1.2.3.4\", \"x\": \"y"}})", true, 0},
+      {"newline in host", R"({"0001":{"host":"1.2.3.4\nlisteners"}})", true, 0},
+      {"space in host", R"({"0001":{"host":"1.2.3.4 5"}})", true, 0},
+      {"template braces", R"({"0001":{"host":"{{.VolthaVip}}"}})", true, 0},
+      {"nul byte", R"({"0001":{"host":"1.2.3.4\u0000"}})", true, 0},
+      {"empty host", R"({"0001":{"host":""}})", true, 0},
+      {"host is number", R"({"0001":{"host":1234}})", true, 0},
+      {"host is list", R"({"0001":{"host":["1.2.3.4"]}})", true, 0},
+      {"host is object", R"({"0001":{"host":{"ip":"1.2.3.4"}}})", true, 0},
+      {"entry is string", R"({"0001":"1.2.3.4"})", true, 0},
+      {"entry is number", R"({"0001":7})", true, 0},
+      {"entry is list", R"({"0001":[1,2]})", true, 0},
+      {"bad ipv6", R"({"0001":{"host":"fd00:::zz"}})", true, 0},
+      {"leading dash", R"({"0001":{"host":"-oProxyCommand"}})", true, 0},
+      {"id wrong type keeps host", R"({"0001":{"id":5,"host":"1.2.3.4"}})", true, 1},
+      {"one good one bad", R"({"0001":{"host":"1.2.3.4"},"0002":{"host":"a b"}})", true, 1},
+      {"top-level list", R"([{"host":"1.2.3.4"}])", false, 0},
+      {"top-level string", R"("1.2.3.4")", false, 0},
+      {"top-level null", "null", false, 0},
+      {"truncated", R"({"0001":{"host":"1.2.3.4")", false, 0},
+      {"empty input", "", false, 0},
+      {"trailing garbage", R"({} x)", false, 0},
+      {"invalid utf8", "{\"0001\":{\"host\":\"\xff\xfe\"}}", false, 0},
+  };
+  for (const auto& c : cases) {
+    auto a = ParseAssignment(c.json, 50556);
+    EXPECT_EQ(a.ok(), c.parses) << c.name << ": " << a.status().ToString();
+    if (a.ok()) {
+      EXPECT_EQ(a->cores.size(), c.cores) << c.name;
+      for (const auto& core : a->cores) EXPECT_TRUE(ValidHost(core.host)) << c.name;
+    }
+  }
+}
+
+TEST(ParseAssignment, HugeListIsFineUpToTheLimit) {
+  std::string json = "{";
+  for (int i = 0; i < 20000; ++i) {
+    if (i) json += ",";
+    char slot[16];
+    std::snprintf(slot, sizeof(slot), "%05x", i);
+    json += std::string("\"") + slot + "\":{\"id\":\"c" + std::to_string(i) + "\",\"host\":\"10." +
+            std::to_string(i / 65536) + "." + std::to_string((i / 256) % 256) + "." +
+            std::to_string(i % 256) + "\"}";
+  }
+  json += "}";
+  auto a = ParseAssignment(json, 1);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->rr.size(), 20000u);
+  EXPECT_TRUE(std::is_sorted(a->rr.begin(), a->rr.end()));
+}
+
+TEST(ParseAssignment, OverLimitsIsAnError) {
+  std::string big(kMaxAssignmentBytes + 1, ' ');
+  EXPECT_EQ(ParseAssignment(big, 1).status().code(), Code::kResourceExhausted);
+  std::string many = "{";
+  for (size_t i = 0; i <= kMaxCores; ++i) {
+    if (i) many += ",";
+    many += "\"" + std::to_string(i) + "\":null";
+  }
+  many += "}";
+  EXPECT_EQ(ParseAssignment(many, 1).status().code(), Code::kResourceExhausted);
+}
+
+TEST(TemplateDataJson, IsValidJsonWithEveryVariable) {
+  auto a = ParseAssignment(R"({"0002":{"id":"q\"x","host":"10.0.0.2"},"0001":{"host":"fd00::1"}})",
+                           50556);
+  ASSERT_TRUE(a.ok());
+  TemplateData d{"10.9.9.9:50556", "8882", "8443", "50555", "/e/eds.json", &*a};
+  std::string json = TemplateDataJson(d);
+  simdjson::dom::parser p;
+  simdjson::dom::element doc;
+  ASSERT_FALSE(p.parse(json).get(doc)) << json;
+  EXPECT_EQ(std::string_view(doc["VolthaVip"]), "10.9.9.9:50556");
+  EXPECT_EQ(std::string_view(doc["VolthaRR"].at(0)), "10.0.0.2:50556");
+  EXPECT_EQ(std::string_view(doc["VolthaRR"].at(1)), "[fd00::1]:50556");
+  EXPECT_EQ(std::string_view(doc["GrpcPort"]), "50555");
+  EXPECT_EQ(std::string_view(doc["Cores"].at(0)["Slot"]), "0001");
+  EXPECT_EQ(std::string_view(doc["Cores"].at(1)["Id"]), "q\"x");
+  EXPECT_EQ(int64_t(doc["Cores"].at(1)["Port"]), 50556);
+}
+
+TEST(EdsResponseJson, OneEndpointPerUniqueAddress) {
+  auto a = ParseAssignment(R"({"1":{"host":"10.0.0.2"},"2":{"host":"10.0.0.1"},
+                              "3":{"host":"10.0.0.2"}})",
+                           7);
+  ASSERT_TRUE(a.ok());
+  std::string json = EdsResponseJson(*a, "vcore", "v1");
+  simdjson::dom::parser p;
+  simdjson::dom::element doc;
+  ASSERT_FALSE(p.parse(json).get(doc)) << json;
+  auto res = doc["resources"].at(0);
+  EXPECT_EQ(std::string_view(res["@type"]),
+            "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment");
+  EXPECT_EQ(std::string_view(res["cluster_name"]), "vcore");
+  auto eps = res["endpoints"].at(0)["lb_endpoints"].get_array();
+  ASSERT_EQ(eps.size(), 2u);
+  EXPECT_EQ(std::string_view(eps.at(0)["endpoint"]["address"]["socket_address"]["address"]),
+            "10.0.0.1");
+  EXPECT_EQ(int64_t(eps.at(1)["endpoint"]["address"]["socket_address"]["port_value"]), 7);
+}
+
+TEST(Digest, StableAndSensitive) {
+  EXPECT_EQ(Digest("abc"), Digest("abc"));
+  EXPECT_NE(Digest("abc"), Digest("abd"));
+  EXPECT_EQ(Digest("").size(), 16u);
+}
+
+}  // namespace
+}  // namespace vs::envoyd
