@@ -182,13 +182,17 @@ void ConsulWatcher::Run(std::stop_token stop,
   TokenBucket bucket(o_.max_requests_per_s, o_.request_burst, clock);
   Backoff backoff(o_.pacing.initial, o_.pacing.max);
   std::optional<Observation> last;
-  uint64_t index = 0;  // 0: the next request is a plain read
+  // The index of the last answer as the server gave it (it may be 0), and whether to block on
+  // it. Backwards is judged on the raw index, so a server stuck at 0 (queried with 1) is not
+  // taken for one going backwards on every answer.
+  uint64_t answered = 0;
+  bool block = false;
   while (!stop.stop_requested()) {
     if (!bucket.TryTake()) {
       if (!SleepFor(stop, std::max(bucket.TimeUntilToken(), Duration(Millis(1))))) break;
       continue;
     }
-    auto a = Fetch(stop, index);
+    auto a = Fetch(stop, block ? std::max<uint64_t>(answered, 1) : 0);
     if (stop.stop_requested()) break;
     if (!a.ok()) {
       on_error(a.status());
@@ -196,17 +200,18 @@ void ConsulWatcher::Run(std::stop_token stop,
       continue;
     }
     backoff.Reset();
-    if (index > 0 && a->index < index) {
+    if (block && a->index < answered) {
       // The store went backwards (restore, new cluster): its answer to a query on our old
       // index proves nothing. Read again without index and follow the new sequence.
-      index = 0;
+      block = false;
       continue;
     }
     if (!last || !SameContent(*last, a->obs)) {
       last = a->obs;
       on_value(a->obs);
     }
-    index = std::max<uint64_t>(a->index, 1);
+    answered = a->index;
+    block = true;
   }
 }
 

@@ -3,8 +3,8 @@
 // Index rules: the first read carries no index; each answer's X-Consul-Index (also on a 404,
 // which means the key is missing and is reported as exists=false) is the next `index=`, with
 // `wait=` set from the options; an index of 0 is replaced by 1 (blocking on 0 returns at once);
-// an index lower than the one sent means the store was reset or replaced: that answer is
-// discarded and one read without index follows, whose index is then used. The loop is paced by
+// an index lower than the previous answer's means the store was reset or replaced: that answer
+// is discarded and one read without index follows, whose index is then used. The loop is paced by
 // a token bucket and backs off with jitter on errors (transport failures, 403, 5xx, answers
 // without X-Consul-Index or with bad JSON), keeping its index across errors.
 //

@@ -1,0 +1,240 @@
+// fake_envoy: an Envoy test double for envoyd's tests (issue 4). It honours the command line
+// envoyd uses and the hot-restart rules of DESIGN.md 2.5, emulated through a state directory
+// shared by all epochs ($FAKE_ENVOY_STATE, default /tmp/fake_envoy.<base-id>):
+//
+//   --mode validate -c FILE   exit 0, or 1 when FILE is missing/empty or holds the reject
+//                             marker ($FAKE_ENVOY_REJECT_MARKER, default FAKE_ENVOY_REJECT)
+//   --restart-epoch N --config-path FILE (or -c) --base-id B --drain-time-s D
+//   --parent-shutdown-time-s P
+//       N must be exactly the newest live epoch + 1 (0 when none lives), else exit 1;
+//       starting while the newest live epoch is still initializing fails (exit 1);
+//       a config holding the reject marker fails (exit 1), as does a file crash.<N> in the
+//       state dir (exit 1 during init: "told to crash"); after $FAKE_ENVOY_INIT_MS (200) it is
+//       ready (state file epoch.<N>.ready). When ready, it terminates epoch N-2 and tells N-1
+//       to exit after P seconds (Envoy drains N-1 and shuts it down).
+//   SIGTERM/SIGINT: exit 0. SIGUSR1: logged ("log reopen"). The parent dying: SIGTERM
+//   (PR_SET_PDEATHSIG, as Envoy).
+// Every invocation appends its argv (tab-separated, argv[0] as given) to <state>/argv.log and
+// its life events to <state>/events.log, for the tests' assertions.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+std::string g_state;
+int g_epoch = -1;
+
+void Append(const std::string& file, const std::string& line) {
+  int fd = open((g_state + "/" + file).c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  std::string l = line + "\n";
+  ssize_t n = write(fd, l.data(), l.size());  // one write: lines of concurrent epochs never mix
+  (void)n;
+  close(fd);
+}
+
+void Event(const std::string& what) {
+  Append("events.log", "epoch=" + std::to_string(g_epoch) + " pid=" + std::to_string(getpid()) +
+                           " " + what);
+}
+
+std::string Slurp(const std::string& path, bool* ok) {
+  std::ifstream f(path, std::ios::binary);
+  *ok = static_cast<bool>(f);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+bool Exists(const std::string& p) { return access(p.c_str(), F_OK) == 0; }
+
+std::string PidFile(int epoch) { return g_state + "/epoch." + std::to_string(epoch) + ".pid"; }
+std::string ReadyFile(int epoch) {
+  return g_state + "/epoch." + std::to_string(epoch) + ".ready";
+}
+
+pid_t LivePid(int epoch) {
+  bool ok;
+  std::string s = Slurp(PidFile(epoch), &ok);
+  if (!ok || s.empty()) return -1;
+  pid_t pid = static_cast<pid_t>(std::atol(s.c_str()));
+  if (pid <= 0 || kill(pid, 0) != 0) return -1;
+  return pid;
+}
+
+void WriteFileNow(const std::string& path, const std::string& data) {
+  std::string tmp = path + ".tmp." + std::to_string(getpid());
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    f << data;
+  }
+  rename(tmp.c_str(), path.c_str());
+}
+
+void Cleanup() {
+  bool ok;
+  if (std::atol(Slurp(PidFile(g_epoch), &ok).c_str()) == getpid()) {
+    unlink(PidFile(g_epoch).c_str());
+    unlink(ReadyFile(g_epoch).c_str());
+  }
+}
+
+[[noreturn]] void Exit(int code, const std::string& why) {
+  Event("exit code=" + std::to_string(code) + " " + why);
+  Cleanup();
+  std::fprintf(stderr, "fake_envoy epoch %d: exit %d: %s\n", g_epoch, code, why.c_str());
+  std::exit(code);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string mode = "serve", config;
+  int base_id = 0, drain = 600, parent_shutdown = 900;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "fake_envoy: %s needs a value\n", a.c_str());
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--restart-epoch") g_epoch = std::atoi(next().c_str());
+    else if (a == "--config-path" || a == "-c") config = next();
+    else if (a == "--base-id") base_id = std::atoi(next().c_str());
+    else if (a == "--drain-time-s") drain = std::atoi(next().c_str());
+    else if (a == "--parent-shutdown-time-s") parent_shutdown = std::atoi(next().c_str());
+    else if (a == "--mode") mode = next();
+    else if (a == "--log-level" || a == "-l") next();
+    else {
+      std::fprintf(stderr, "fake_envoy: unknown argument %s\n", a.c_str());
+      return 2;
+    }
+  }
+  const char* st = std::getenv("FAKE_ENVOY_STATE");
+  g_state = st ? st : "/tmp/fake_envoy." + std::to_string(base_id);
+  mkdir(g_state.c_str(), 0755);
+  std::string line;
+  for (int i = 0; i < argc; ++i) line += (i ? "\t" : "") + std::string(argv[i]);
+  Append("argv.log", line);
+  const char* marker_env = std::getenv("FAKE_ENVOY_REJECT_MARKER");
+  std::string marker = marker_env ? marker_env : "FAKE_ENVOY_REJECT";
+  bool ok = false;
+  std::string cfg = config.empty() ? "" : Slurp(config, &ok);
+
+  if (mode == "validate") {
+    if (!ok || cfg.empty()) {
+      std::fprintf(stderr, "fake_envoy: cannot read config '%s'\n", config.c_str());
+      return 1;
+    }
+    if (cfg.find(marker) != std::string::npos) {
+      std::fprintf(stderr, "fake_envoy: config %s rejected (marker)\n", config.c_str());
+      return 1;
+    }
+    std::printf("configuration '%s' OK\n", config.c_str());
+    return 0;
+  }
+  if (mode != "serve") {
+    std::fprintf(stderr, "fake_envoy: unknown mode %s\n", mode.c_str());
+    return 2;
+  }
+  if (g_epoch < 0) g_epoch = 0;
+  // As Envoy: die with the parent. Checked after the prctl to close the fork race.
+  pid_t parent = getppid();
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid() != parent) return 1;
+
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : {SIGTERM, SIGINT, SIGUSR1, SIGUSR2}) sigaddset(&set, s);
+  sigprocmask(SIG_BLOCK, &set, nullptr);
+  int sfd = signalfd(-1, &set, SFD_CLOEXEC);
+
+  // The hot-restart rules, checked against the live epochs of this base id.
+  int newest = -1;
+  for (int e = 0; e < 10000; ++e) {
+    if (e != g_epoch && LivePid(e) > 0) newest = e;
+  }
+  if (LivePid(g_epoch) > 0) Exit(1, "epoch " + std::to_string(g_epoch) + " already running");
+  if (g_epoch != newest + 1) {
+    Exit(1, "restart epoch mismatch: newest live epoch is " + std::to_string(newest));
+  }
+  if (newest >= 0 && !Exists(ReadyFile(newest))) {
+    Exit(1, "previous epoch " + std::to_string(newest) + " is still initializing");
+  }
+  WriteFileNow(PidFile(g_epoch), std::to_string(getpid()));
+  Event("start base_id=" + std::to_string(base_id) + " config=" + config);
+  std::printf("fake_envoy epoch %d starting with %s\n", g_epoch, config.c_str());
+  std::fflush(stdout);
+  if (!ok) Exit(1, "cannot read config " + config);
+  if (cfg.find(marker) != std::string::npos) Exit(1, "config rejected (marker)");
+
+  using Clock = std::chrono::steady_clock;
+  const char* init_env = std::getenv("FAKE_ENVOY_INIT_MS");
+  auto ready_at = Clock::now() + std::chrono::milliseconds(init_env ? std::atoi(init_env) : 200);
+  bool ready = false;
+  Clock::time_point exit_at = Clock::time_point::max();
+  for (;;) {
+    auto now = Clock::now();
+    if (!ready && now >= ready_at) {
+      if (Exists(g_state + "/crash." + std::to_string(g_epoch))) Exit(1, "told to crash");
+      ready = true;
+      WriteFileNow(ReadyFile(g_epoch), "1");
+      Event("ready");
+      if (g_epoch >= 2) {
+        if (pid_t gp = LivePid(g_epoch - 2); gp > 0) {
+          Event("terminate epoch=" + std::to_string(g_epoch - 2));
+          kill(gp, SIGTERM);
+        }
+      }
+      if (g_epoch >= 1) {
+        if (pid_t p = LivePid(g_epoch - 1); p > 0) {
+          Event("drain epoch=" + std::to_string(g_epoch - 1) + " drain_time_s=" +
+                std::to_string(drain));
+          union sigval v;
+          v.sival_int = parent_shutdown;
+          sigqueue(p, SIGUSR2, v);
+        }
+      }
+    }
+    auto deadline = std::min(ready ? exit_at : ready_at, exit_at);
+    int ms = deadline == Clock::time_point::max()
+                 ? 1000
+                 : static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        deadline - now)
+                                        .count()) +
+                       1;
+    if (ms > 1000) ms = 1000;
+    if (ms < 0) ms = 0;
+    pollfd p{sfd, POLLIN, 0};
+    if (poll(&p, 1, ms) > 0) {
+      signalfd_siginfo info;
+      if (read(sfd, &info, sizeof(info)) == sizeof(info)) {
+        int sig = static_cast<int>(info.ssi_signo);
+        if (sig == SIGTERM || sig == SIGINT) Exit(0, std::string("signal ") + strsignal(sig));
+        if (sig == SIGUSR1) {
+          Event("usr1 (log reopen)");
+        } else if (sig == SIGUSR2) {
+          Event("draining; exit in " + std::to_string(info.ssi_int) + " s");
+          exit_at = Clock::now() + std::chrono::seconds(info.ssi_int);
+        }
+      }
+    }
+    if (Clock::now() >= exit_at) Exit(0, "parent shutdown time elapsed");
+  }
+}
