@@ -195,6 +195,7 @@ Outcome Engine::Process(const std::string& value, bool force, Status* error) {
   // VolthaVip is re-resolved at every render; a failed lookup reuses the last address.
   auto vip = resolve_(opts_.vcore_svc_name);
   if (vip.ok()) {
+    last_vip_host_ = *vip;
     std::string host = *vip;
     if (host.find(':') != std::string::npos) host = "[" + host + "]";
     last_vip_ = host + ":" + std::to_string(opts_.core_port);
@@ -211,6 +212,8 @@ Outcome Engine::Process(const std::string& value, bool force, Status* error) {
 
   TemplateData data;
   data.voltha_vip = last_vip_;
+  data.vip_host = last_vip_host_;
+  data.vip_port = opts_.core_port;
   data.http_port = opts_.http_port;
   data.https_port = opts_.https_port;
   data.grpc_port = opts_.grpc_port;

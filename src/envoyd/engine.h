@@ -123,6 +123,7 @@ class Engine {
   TimePoint resolve_retry_at_{};
   Backoff resolve_backoff_;
   std::string last_vip_;
+  std::string last_vip_host_;
 
   // In force.
   std::string in_force_;  // restart/command/none: the rendered config; eds: bootstrap

@@ -157,6 +157,10 @@ std::string TemplateDataJson(const TemplateData& d) {
   AppendKeyString("GrpcPort", d.grpc_port, &out);
   out.push_back(',');
   AppendKeyString("EdsPath", d.eds_path, &out);
+  out.push_back(',');
+  AppendKeyString("VipHost", d.vip_host, &out);
+  out.append(",\"VipPort\":");
+  out.append(std::to_string(d.vip_port));
   out.append(",\"Cores\":[");
   for (size_t i = 0; i < a.cores.size(); ++i) {
     const Core& c = a.cores[i];

@@ -51,6 +51,8 @@ bool ValidHost(std::string_view host);
 // The template data: the original variables plus Cores and EdsPath.
 struct TemplateData {
   std::string voltha_vip;  // "addr:port"
+  std::string vip_host;    // addr alone (no brackets), for socket_address fields
+  int vip_port = 0;
   std::string http_port, https_port, grpc_port;
   std::string eds_path;
   const Assignment* assignment = nullptr;
@@ -58,7 +60,7 @@ struct TemplateData {
 
 // The template data as JSON text (Go json.Unmarshal into `any` semantics on the tmpl side):
 // {"VolthaVip":..,"VolthaRR":[..],"HttpPort":..,"HttpsPort":..,"GrpcPort":..,"EdsPath":..,
-//  "Cores":[{"Slot":..,"Id":..,"Host":..,"Port":N}]}
+//  "VipHost":..,"VipPort":N,"Cores":[{"Slot":..,"Id":..,"Host":..,"Port":N}]}
 std::string TemplateDataJson(const TemplateData& d);
 
 // An EDS DiscoveryResponse (v3) holding one ClusterLoadAssignment for `cluster` with one

@@ -135,7 +135,8 @@ TEST(TemplateDataJson, IsValidJsonWithEveryVariable) {
   auto a = ParseAssignment(R"({"0002":{"id":"q\"x","host":"10.0.0.2"},"0001":{"host":"fd00::1"}})",
                            50556);
   ASSERT_TRUE(a.ok());
-  TemplateData d{"10.9.9.9:50556", "8882", "8443", "50555", "/e/eds.json", &*a};
+  TemplateData d{"10.9.9.9:50556", "10.9.9.9", 50556, "8882", "8443", "50555", "/e/eds.json",
+                 &*a};
   std::string json = TemplateDataJson(d);
   simdjson::dom::parser p;
   simdjson::dom::element doc;
@@ -144,6 +145,8 @@ TEST(TemplateDataJson, IsValidJsonWithEveryVariable) {
   EXPECT_EQ(std::string_view(doc["VolthaRR"].at(0)), "10.0.0.2:50556");
   EXPECT_EQ(std::string_view(doc["VolthaRR"].at(1)), "[fd00::1]:50556");
   EXPECT_EQ(std::string_view(doc["GrpcPort"]), "50555");
+  EXPECT_EQ(std::string_view(doc["VipHost"]), "10.9.9.9");
+  EXPECT_EQ(int64_t(doc["VipPort"]), 50556);
   EXPECT_EQ(std::string_view(doc["Cores"].at(0)["Slot"]), "0001");
   EXPECT_EQ(std::string_view(doc["Cores"].at(1)["Id"]), "q\"x");
   EXPECT_EQ(int64_t(doc["Cores"].at(1)["Port"]), 50556);
