@@ -251,5 +251,24 @@ TEST(GraphiteWebIntegrationTest, RendersPngAndJsonOfWhatCarbonWrote) {
   EXPECT_EQ(json->find("null"), std::string::npos);  // every second of the range is filled
 }
 
+// scripts/lib/graphite.sh, as the demo uses it, driven by tests/graphite/graphite_sh_check.sh.
+TEST(GraphiteShellLibraryTest, StartsCarbonAndWebRendersAndStops) {
+  testing::TempDir dir;
+  int rc = -1;
+  std::string out = testing::Run("bash " + testing::SourceDir() +
+                                     "/tests/graphite/graphite_sh_check.sh " + dir.path() + " 2>&1",
+                                 &rc);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("count 120\n"), std::string::npos) << out;
+  EXPECT_NE(out.find(" 95.0\n"), std::string::npos) << out;  // latest of the saw-tooth
+  EXPECT_NE(out.find("old 1700000000 2.5\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("metrics vs.sh.test.old vs.sh.test.wave \n"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"datapoints\": [[95.0, "), std::string::npos) << out;
+  EXPECT_NE(out.find("all stopped"), std::string::npos) << out;
+  std::string png = testing::ReadFile(dir.File("render.png"));
+  EXPECT_TRUE(testing::IsPng(png));
+  EXPECT_GT(png.size(), 5000u);
+}
+
 }  // namespace
 }  // namespace vs::graphite
