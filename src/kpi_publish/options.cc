@@ -1,9 +1,11 @@
 #include "kpi_publish/options.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <string>
 
 #include "vs_version.h"
 
@@ -27,6 +29,30 @@ std::string HostPrefix(const Options& o) {
   return o.host_prefix.empty() ? "voltha.host." + EffectiveInstanceId(o) : o.host_prefix;
 }
 
+namespace {
+
+// CLI11's own number checks print the whole double range in their error; these say it plainly.
+CLI::Validator NumberAtLeast(double min, bool strict) {
+  return CLI::Validator(
+      [min, strict](std::string& s) -> std::string {
+        double v = 0;
+        try {
+          size_t used = 0;
+          v = std::stod(s, &used);
+          if (used != s.size()) return "'" + s + "' is not a number";
+        } catch (...) {
+          return "'" + s + "' is not a number";
+        }
+        if (strict ? !(v > min) : !(v >= min)) {
+          return "'" + s + "' must be " + (strict ? "> " : ">= ") + fmt::format("{}", min);
+        }
+        return "";
+      },
+      strict ? "POSITIVE" : "NONNEGATIVE");
+}
+
+}  // namespace
+
 ParsedFlags ParseFlags(int argc, const char* const* argv) {
   Options o;
   std::string shape = "seed";
@@ -37,13 +63,13 @@ ParsedFlags ParseFlags(int argc, const char* const* argv) {
   auto env = [](const char* name) { return std::string("KPI_PUBLISH_") + name; };
   app.add_option("--interval", o.interval_s, "seconds between publications")
       ->envname(env("INTERVAL"))
-      ->check(CLI::PositiveNumber);
+      ->check(NumberAtLeast(0, true));
   app.add_option("--shape", shape, "JSON shape: seed, kpievent or kpievent2")
       ->envname(env("SHAPE"))
       ->check(CLI::IsMember({"seed", "kpievent", "kpievent2"}));
   app.add_option("--pid", o.pid, "process to report on (0: kpi-publish itself)")
       ->envname(env("PID"))
-      ->check(CLI::NonNegativeNumber);
+      ->check(NumberAtLeast(0, false));
   app.add_option("--instance-id", o.instance_id,
                  "instance id in voltha.internal.<instance_id> (default: the host name)")
       ->envname(env("INSTANCE_ID"));
@@ -53,7 +79,7 @@ ParsedFlags ParseFlags(int argc, const char* const* argv) {
       ->envname(env("BACKLOG_CMD"));
   app.add_option("--backlog-timeout", o.backlog_timeout_s, "seconds the backlog command may take")
       ->envname(env("BACKLOG_TIMEOUT"))
-      ->check(CLI::PositiveNumber);
+      ->check(NumberAtLeast(0, true));
   app.add_option("--host-metrics", o.host_metrics, "publish host CPU, memory, load and network")
       ->envname(env("HOST_METRICS"));
   app.add_option("--host-prefix", o.host_prefix,
@@ -67,7 +93,7 @@ ParsedFlags ParseFlags(int argc, const char* const* argv) {
                  "simulated-device messages per second, one device each (0: every device once "
                  "per interval)")
       ->envname(env("RATE"))
-      ->check(CLI::NonNegativeNumber);
+      ->check(NumberAtLeast(0, false));
   app.add_option("--sim-seed", o.sim_seed, "random seed of the simulation")
       ->envname(env("SIM_SEED"));
   app.add_option("-K,--kafka", o.kafka, "Kafka bootstrap servers, or @service to look up in Consul")
@@ -96,7 +122,7 @@ ParsedFlags ParseFlags(int argc, const char* const* argv) {
   app.add_option("--flush-timeout", o.flush_timeout_s,
                  "seconds to wait on shutdown for outstanding messages")
       ->envname(env("FLUSH_TIMEOUT"))
-      ->check(CLI::NonNegativeNumber);
+      ->check(NumberAtLeast(0, false));
   app.set_version_flag("--version", std::string("kpi-publish ") + VS_VERSION);
 
   ParsedFlags r;
