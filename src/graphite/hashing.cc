@@ -134,4 +134,12 @@ size_t ConsistentHashRing::Route(std::string_view path) const {
   return table_[Md5Prefix16(path)];
 }
 
+size_t RouteCache::Route(std::string_view path) {
+  if (auto it = memo_.find(path); it != memo_.end()) return it->second;
+  size_t idx = ring_->Route(path);
+  if (memo_.size() >= max_) memo_.clear();
+  memo_.emplace(std::string(path), static_cast<uint16_t>(idx));
+  return idx;
+}
+
 }  // namespace vs::graphite

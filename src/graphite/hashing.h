@@ -14,8 +14,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
@@ -57,6 +59,27 @@ class ConsistentHashRing {
   std::vector<std::pair<uint32_t, size_t>> ring_;  // (position, destination index), sorted
   std::vector<uint16_t> table_;                    // md5 prefix (0..0xffff) -> destination index
   size_t count_ = 0;
+};
+
+// A memo of ConsistentHashRing::Route for one thread: KPI paths repeat every interval, and a
+// hash-map hit costs a fraction of the md5 (see docs/PERFORMANCE.md). Same answers as Route.
+// Bounded: forgets everything when it holds max_entries paths. Not thread-safe; the ring must
+// outlive it.
+class RouteCache {
+ public:
+  explicit RouteCache(const ConsistentHashRing* ring, size_t max_entries = 1 << 16)
+      : ring_(ring), max_(max_entries) {}
+  size_t Route(std::string_view path);
+  size_t size() const { return memo_.size(); }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  const ConsistentHashRing* ring_;
+  size_t max_;
+  std::unordered_map<std::string, uint16_t, Hash, std::equal_to<>> memo_;
 };
 
 }  // namespace vs::graphite

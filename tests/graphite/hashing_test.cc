@@ -200,5 +200,22 @@ TEST(RingTest, CollisionsAreBumpedLikeCarbon) {
   CompareWithCarbon(dests, paths);
 }
 
+TEST(RouteCacheTest, SameAnswersAsRouteAndBounded) {
+  std::vector<Destination> dests;
+  for (int i = 0; i < 4; ++i) dests.push_back({"10.0.0." + std::to_string(i), 2004, ""});
+  ConsistentHashRing ring(dests);
+  RouteCache cache(&ring, 100);
+  std::mt19937_64 rng(9);
+  std::vector<std::string> paths;
+  for (int i = 0; i < 300; ++i) paths.push_back(RandomPath(rng));
+  for (int round = 0; round < 3; ++round) {
+    for (const auto& p : paths) {
+      ASSERT_EQ(cache.Route(p), ring.Route(p)) << p;
+      EXPECT_LE(cache.size(), 100u);
+    }
+  }
+  EXPECT_GT(cache.size(), 0u);
+}
+
 }  // namespace
 }  // namespace vs::graphite
