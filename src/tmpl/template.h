@@ -12,33 +12,62 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
+#include "tmpl/value.h"
 
 namespace vs::tmpl {
-
-class Value;  // defined in tmpl/value.h: null, bool, number, string, list, map (+ Go-typed consts)
 
 // Decodes JSON text as Go's json.Unmarshal into `any` does. Errors carry line/column.
 StatusOr<Value> ParseJson(std::string_view json);
 
-// Per-execution state handed to functions (isFirst keeps its "first call" flag here).
-class CallContext;
+// Per-execution state handed to functions (isFirst keeps its "first call" flag here). One
+// CallContext lives for one Execute call, on the executing thread only.
+class CallContext {
+ public:
+  // True on the first call with `key` within this execution, false afterwards.
+  bool FirstCall(std::string_view key);
+  // The execution's output limit: functions that build large strings check against it.
+  size_t max_output = size_t{1} << 30;
+
+ private:
+  std::vector<std::string> seen_;
+};
 
 // A template function. Returns a value, or an error that aborts the execution (as Go does when
 // a function returns a non-nil error).
 using Function = std::function<StatusOr<Value>(CallContext& ctx, std::span<const Value> args)>;
 
+// The Go parameter types a function declares. The executor converts and checks arguments as Go
+// does for a func with those parameter types: kAny is Go's `any` (constants arrive as int or
+// float64, a missing value as nil), kString/kInt/kBool accept only a value of exactly that Go
+// type (a float64 from JSON is not an int) or a constant of that type.
+enum class ArgType : uint8_t { kAny, kString, kInt, kBool };
+struct Signature {
+  std::vector<ArgType> params;
+  bool variadic = false;  // the last param repeats (0 or more times)
+};
+
 // Name -> function. DefaultFuncs() holds the builtins' companions of the issue: isFirst,
 // isFirst2, toJSON, join, split, ... (consul-template names and argument order).
 class FuncMap {
  public:
-  void Add(const std::string& name, Function f) { funcs_[name] = std::move(f); }
+  // Without a signature the function is variadic over `any` (it checks its own arguments).
+  void Add(const std::string& name, Function f) {
+    Add(name, std::move(f), Signature{{ArgType::kAny}, true});
+  }
+  void Add(const std::string& name, Function f, Signature sig) {
+    funcs_[name] = std::move(f);
+    sigs_[name] = std::move(sig);
+  }
   const Function* Find(const std::string& name) const;
+  const Signature* FindSignature(const std::string& name) const;
   const std::map<std::string, Function>& all() const { return funcs_; }
 
  private:
   std::map<std::string, Function> funcs_;
+  std::map<std::string, Signature> sigs_;
 };
 const FuncMap& DefaultFuncs();
 
@@ -53,6 +82,13 @@ class Template {
   // Renders into *out (cleared first). On error *out is left empty and the Status says where.
   // Output size and recursion depth are bounded (errors, not crashes).
   Status Execute(const Value& data, std::string* out) const;
+
+  struct Limits {
+    size_t max_output = size_t{1} << 30;  // bytes
+    int max_depth = 1000;                 // nested {{template}} calls
+    uint64_t max_steps = UINT64_MAX;      // nodes walked (fuzzing bounds run time)
+  };
+  Status Execute(const Value& data, std::string* out, const Limits& limits) const;
 
   Template(Template&&) noexcept;
   Template& operator=(Template&&) noexcept;

@@ -1,0 +1,596 @@
+// The executor: text/template/exec.go over our tree and Value model.
+#include <algorithm>
+
+#include "tmpl/builtins.h"
+#include "tmpl/gofmt.h"
+#include "tmpl/template.h"
+#include "tmpl/tree.h"
+
+namespace vs::tmpl {
+
+struct Template::Impl {
+  internal::TreeSet set;
+};
+
+bool CallContext::FirstCall(std::string_view key) {
+  for (const auto& s : seen_)
+    if (s == key) return false;
+  seen_.emplace_back(key);
+  return true;
+}
+
+const Function* FuncMap::Find(const std::string& name) const {
+  auto it = funcs_.find(name);
+  return it == funcs_.end() ? nullptr : &it->second;
+}
+const Signature* FuncMap::FindSignature(const std::string& name) const {
+  auto it = sigs_.find(name);
+  return it == sigs_.end() ? nullptr : &it->second;
+}
+
+namespace internal {
+namespace {
+
+enum class Flow { kNormal, kBreak, kContinue, kError };
+
+const Signature& BuiltinSignature(int id) {
+  static const Signature kVarAny{{ArgType::kAny}, true};                  // print, html, ...
+  static const Signature kOnePlus{{ArgType::kAny, ArgType::kAny}, true};  // and, eq, index
+  static const Signature kOne{{ArgType::kAny}, false};
+  static const Signature kTwo{{ArgType::kAny, ArgType::kAny}, false};
+  static const Signature kPrintfSig{{ArgType::kString, ArgType::kAny}, true};
+  switch (id) {
+    case kAnd:
+    case kOr:
+    case kIndex:
+    case kSlice:
+    case kEq:
+    case kCall:
+      return kOnePlus;
+    case kNot:
+    case kLen:
+      return kOne;
+    case kNe:
+    case kLt:
+    case kLe:
+    case kGt:
+    case kGe:
+      return kTwo;
+    case kPrintf:
+      return kPrintfSig;
+    default:
+      return kVarAny;
+  }
+}
+
+const char* ArgTypeName(ArgType t) {
+  switch (t) {
+    case ArgType::kString:
+      return "string";
+    case ArgType::kInt:
+      return "int";
+    case ArgType::kBool:
+      return "bool";
+    default:
+      return "interface {}";
+  }
+}
+
+const std::vector<Operand> kNoArgs;
+const Value kMissing;
+
+class Exec {
+ public:
+  Exec(const TreeSet& set, std::string* out, const Template::Limits& limits)
+      : set_(set), out_(out), limits_(limits) {
+    ctx_.max_output = limits.max_output;
+  }
+
+  Status Run(const Value& data) {
+    auto it = set_.trees.find(set_.name);
+    if (it == set_.trees.end()) {
+      return InvalidArgument("template: " + set_.name + ": \"" + set_.name +
+                             "\" is an incomplete or empty template");
+    }
+    tree_ = it->second.get();
+    // A nil interface as the data is Go's invalid reflect.Value: fields of it are missing.
+    const Value& root = data.is_nil() ? kMissing : data;
+    vars_.emplace_back("$", root);
+    Walk(root, tree_->root);
+    return err_;
+  }
+
+ private:
+  // ---- errors ----
+  Flow Fail(int pos, int end, const std::string& msg) {
+    if (err_.ok()) {
+      std::string ctx;
+      if (end > pos && static_cast<size_t>(end) <= set_.text.size()) {
+        ctx = set_.text.substr(pos, end - pos);
+      }
+      err_ = InvalidArgument("template: " + Location(set_, pos) + ": executing \"" + tree_->name +
+                             "\" at <" + ctx + ">: " + msg);
+    }
+    return Flow::kError;
+  }
+  bool FailB(int pos, int end, const std::string& msg) {
+    Fail(pos, end, msg);
+    return false;
+  }
+  bool FailOp(const Operand& op, const std::string& msg) { return FailB(op.pos, op.end, msg); }
+
+  std::string OpText(const Operand& op) const {
+    if (op.end > op.pos && static_cast<size_t>(op.end) <= set_.text.size())
+      return set_.text.substr(op.pos, op.end - op.pos);
+    return "";
+  }
+
+  bool CheckOutput() {
+    if (out_->size() > limits_.max_output) {
+      return FailB(0, 0,
+                   "output exceeds the limit of " + std::to_string(limits_.max_output) + " bytes");
+    }
+    return true;
+  }
+
+  // ---- variables ----
+  bool VarValue(const Operand& op, Value* out) {
+    for (size_t i = vars_.size(); i-- > 0;) {
+      if (vars_[i].first == op.name) {
+        *out = vars_[i].second;
+        return true;
+      }
+    }
+    return FailOp(op, "undefined variable: " + op.name);
+  }
+  bool SetVar(const std::string& name, const Value& v, const Pipe& pipe) {
+    for (size_t i = vars_.size(); i-- > 0;) {
+      if (vars_[i].first == name) {
+        vars_[i].second = v;
+        return true;
+      }
+    }
+    return FailB(pipe.pos, pipe.pos, "undefined variable: " + name);
+  }
+
+  // ---- walking ----
+  Flow Walk(const Value& dot, const std::vector<Node>& list) {
+    for (const Node& n : list) {
+      Flow f = WalkNode(dot, n);
+      if (f != Flow::kNormal) return f;
+    }
+    return Flow::kNormal;
+  }
+
+  Flow WalkNode(const Value& dot, const Node& n) {
+    if (++steps_ > limits_.max_steps) return Fail(n.pos, n.pos, "execution step limit exceeded");
+    switch (n.type) {
+      case NodeType::kText:
+        out_->append(n.text);
+        if (!CheckOutput()) return Flow::kError;
+        return Flow::kNormal;
+      case NodeType::kAction: {
+        Value v;
+        if (!EvalPipeline(dot, n.pipe.get(), &v)) return Flow::kError;
+        if (n.pipe->decl.empty()) {
+          if (v.kind() == Value::Kind::kInvalid) {
+            out_->append("<no value>");
+          } else {
+            gofmt::Print(v, out_);
+          }
+          if (!CheckOutput()) return Flow::kError;
+        }
+        return Flow::kNormal;
+      }
+      case NodeType::kIf:
+      case NodeType::kWith: {
+        size_t mark = vars_.size();
+        Value v;
+        if (!EvalPipeline(dot, n.pipe.get(), &v)) return Flow::kError;
+        Flow f = Flow::kNormal;
+        if (IsTrue(v)) {
+          f = Walk(n.type == NodeType::kWith ? v : dot, n.list);
+        } else if (n.has_else) {
+          f = Walk(dot, n.else_list);
+        }
+        vars_.resize(mark);
+        return f;
+      }
+      case NodeType::kRange:
+        return WalkRange(dot, n);
+      case NodeType::kTemplate:
+        return WalkTemplate(dot, n);
+      case NodeType::kBreak:
+        return Flow::kBreak;
+      case NodeType::kContinue:
+        return Flow::kContinue;
+    }
+    return Flow::kNormal;
+  }
+
+  Flow WalkRange(const Value& dot, const Node& n) {
+    size_t outer = vars_.size();
+    Value val;
+    if (!EvalPipeline(dot, n.pipe.get(), &val)) return Flow::kError;
+    size_t mark = vars_.size();
+    size_t ndecl = n.pipe->decl.size();
+    auto one = [&](const Value& index, const Value& elem) -> Flow {
+      if (ndecl > 0) vars_[vars_.size() - 1].second = elem;
+      if (ndecl > 1) vars_[vars_.size() - 2].second = index;
+      Flow f = Walk(elem, n.list);
+      vars_.resize(mark);
+      return f;
+    };
+    bool iterated = false;
+    switch (val.kind()) {
+      case Value::Kind::kList: {
+        const auto& l = val.as_list();
+        for (size_t i = 0; i < l.size(); ++i) {
+          iterated = true;
+          Flow f = one(ndecl > 1 ? Value::Int(static_cast<int64_t>(i)) : Value(), l[i]);
+          if (f == Flow::kError) return f;
+          if (f == Flow::kBreak) break;
+        }
+        break;
+      }
+      case Value::Kind::kMap: {
+        const auto& m = val.as_map();
+        for (const auto& e : m) {
+          iterated = true;
+          Flow f = one(ndecl > 1 ? Value::String(e.first) : Value(), e.second);
+          if (f == Flow::kError) return f;
+          if (f == Flow::kBreak) break;
+        }
+        break;
+      }
+      case Value::Kind::kInvalid:
+      case Value::Kind::kNil:
+        break;
+      default: {
+        std::string s;
+        gofmt::Print(val, &s);
+        return Fail(n.pos, n.pos, "range can't iterate over " + s);
+      }
+    }
+    Flow f = Flow::kNormal;
+    if (!iterated && n.has_else) f = Walk(dot, n.else_list);
+    vars_.resize(outer);
+    return f;
+  }
+
+  Flow WalkTemplate(const Value& dot, const Node& n) {
+    auto it = set_.trees.find(n.text);
+    if (it == set_.trees.end()) {
+      return Fail(n.pos, n.pos, "template \"" + n.text + "\" not defined");
+    }
+    if (depth_ >= limits_.max_depth) {
+      return Fail(n.pos, n.pos,
+                  "exceeded maximum template depth (" + std::to_string(limits_.max_depth) + ")");
+    }
+    Value newdot;
+    if (n.pipe && !EvalPipeline(dot, n.pipe.get(), &newdot)) return Flow::kError;
+    std::vector<std::pair<std::string_view, Value>> saved;
+    saved.swap(vars_);
+    vars_.emplace_back("$", newdot);
+    const Tree* saved_tree = tree_;
+    tree_ = it->second.get();
+    depth_++;
+    Flow f = Walk(newdot, tree_->root);
+    depth_--;
+    tree_ = saved_tree;
+    vars_.swap(saved);
+    return f == Flow::kError ? f : Flow::kNormal;
+  }
+
+  // ---- evaluation ----
+  bool EvalPipeline(const Value& dot, const Pipe* pipe, Value* out) {
+    *out = Value();
+    if (pipe == nullptr) return true;
+    Value value;
+    bool first = true;
+    for (const Command& cmd : pipe->cmds) {
+      Value next;
+      if (!EvalCommand(dot, cmd, first ? nullptr : &value, &next)) return false;
+      first = false;
+      value = next.is_nil() ? Value() : std::move(next);
+    }
+    for (const std::string& var : pipe->decl) {
+      if (pipe->is_assign) {
+        if (!SetVar(var, value, *pipe)) return false;
+      } else {
+        vars_.emplace_back(var, value);
+      }
+    }
+    *out = std::move(value);
+    return true;
+  }
+
+  bool NotAFunction(const std::vector<Operand>& args, const Value* final) {
+    if (args.size() > 1 || final != nullptr) {
+      return FailOp(args[0], "can't give argument to non-function " + OpText(args[0]));
+    }
+    return true;
+  }
+
+  bool EvalCommand(const Value& dot, const Command& cmd, const Value* final, Value* out) {
+    const Operand& first = cmd.args[0];
+    switch (first.type) {
+      case OpType::kField:
+        return EvalFieldChain(dot, dot, first, first.idents, cmd.args.size() > 1 || final, out);
+      case OpType::kChain:
+        return EvalChain(dot, first, cmd.args, final, out);
+      case OpType::kIdentifier:
+        return EvalCall(dot, first, cmd.args, 1, final, out);
+      case OpType::kPipe:
+        if (!NotAFunction(cmd.args, final)) return false;
+        return EvalPipeline(dot, first.pipe.get(), out);
+      case OpType::kVariable: {
+        Value v;
+        if (!VarValue(first, &v)) return false;
+        if (first.idents.empty()) {
+          if (!NotAFunction(cmd.args, final)) return false;
+          *out = std::move(v);
+          return true;
+        }
+        return EvalFieldChain(dot, v, first, first.idents, cmd.args.size() > 1 || final, out);
+      }
+      default:
+        break;
+    }
+    if (!NotAFunction(cmd.args, final)) return false;
+    switch (first.type) {
+      case OpType::kBool:
+      case OpType::kString:
+        *out = first.constant;
+        return true;
+      case OpType::kDot:
+        *out = dot;
+        return true;
+      case OpType::kNil:
+        return FailOp(first, "nil is not a command");
+      case OpType::kNumber:
+        return IdealConstant(first, out);
+      default:
+        return FailOp(first, "can't evaluate command");
+    }
+  }
+
+  bool IdealConstant(const Operand& op, Value* out) {
+    if (!op.const_error.empty()) return FailOp(op, op.const_error);
+    *out = op.constant;
+    return true;
+  }
+
+  bool EvalChain(const Value& dot, const Operand& chain, const std::vector<Operand>& args,
+                 const Value* final, Value* out) {
+    if (chain.sub->type == OpType::kNil) {
+      return FailOp(chain, "indirection through explicit nil in " + OpText(chain));
+    }
+    Value recv;
+    if (!EvalArgUntyped(dot, *chain.sub, &recv)) return false;
+    return EvalFieldChain(dot, recv, chain, chain.idents, args.size() > 1 || final, out);
+  }
+
+  bool EvalFieldChain(const Value& dot, const Value& receiver, const Operand& node,
+                      const std::vector<std::string>& idents, bool has_args, Value* out) {
+    const Value* recv = &receiver;
+    static const Value kInvalid;
+    size_t n = idents.size();
+    for (size_t i = 0; i + 1 < n; ++i) {
+      if (!EvalField(idents[i], node, false, &recv)) return false;
+    }
+    if (!EvalField(idents[n - 1], node, has_args, &recv)) return false;
+    *out = recv ? *recv : kInvalid;
+    return true;
+  }
+
+  // *recv: the receiver in, the field value out (nullptr for a missing value).
+  bool EvalField(const std::string& name, const Operand& node, bool has_args, const Value** recv) {
+    const Value* r = *recv;
+    if (r == nullptr || r->kind() == Value::Kind::kInvalid) {
+      *recv = nullptr;
+      return true;
+    }
+    if (r->is_nil()) {
+      return FailOp(node, "nil pointer evaluating interface {}." + name);
+    }
+    if (r->kind() == Value::Kind::kMap) {
+      if (has_args) return FailOp(node, name + " is not a method but has arguments");
+      *recv = r->Find(name);
+      return true;
+    }
+    return FailOp(node, std::string("can't evaluate field ") + name + " in type " + r->TypeName());
+  }
+
+  // evalArg with a nil type (the receiver of a chain): no conversion.
+  bool EvalArgUntyped(const Value& dot, const Operand& op, Value* out) {
+    switch (op.type) {
+      case OpType::kPipe:
+        return EvalPipeline(dot, op.pipe.get(), out);
+      case OpType::kIdentifier:
+        return EvalCall(dot, op, kNoArgs, 0, nullptr, out, &op);
+      default:
+        return FailOp(op, "can't evaluate " + OpText(op));
+    }
+  }
+
+  bool ValidateType(const Operand& op, Value* v, ArgType t) {
+    if (t == ArgType::kAny) {
+      if (v->kind() == Value::Kind::kInvalid) *v = Value::Null();
+      return true;
+    }
+    if (v->kind() == Value::Kind::kInvalid) {
+      return FailOp(op, std::string("invalid value; expected ") + ArgTypeName(t));
+    }
+    bool ok = (t == ArgType::kString && v->kind() == Value::Kind::kString) ||
+              (t == ArgType::kInt && v->kind() == Value::Kind::kInt) ||
+              (t == ArgType::kBool && v->kind() == Value::Kind::kBool);
+    if (!ok) {
+      return FailOp(op, std::string("wrong type for value; expected ") + ArgTypeName(t) + "; got " +
+                            (v->is_nil() ? "interface {}" : v->TypeName()));
+    }
+    return true;
+  }
+
+  bool EvalArg(const Value& dot, ArgType t, const Operand& op, Value* out) {
+    switch (op.type) {
+      case OpType::kDot:
+        *out = dot;
+        return ValidateType(op, out, t);
+      case OpType::kNil:
+        if (t == ArgType::kAny) {
+          *out = Value::Null();
+          return true;
+        }
+        return FailOp(op, std::string("cannot assign nil to ") + ArgTypeName(t));
+      case OpType::kField:
+        if (!EvalFieldChain(dot, dot, op, op.idents, false, out)) return false;
+        return ValidateType(op, out, t);
+      case OpType::kVariable:
+        if (!VarValue(op, out)) return false;
+        if (!op.idents.empty()) {
+          Value base = std::move(*out);
+          if (!EvalFieldChain(dot, base, op, op.idents, false, out)) return false;
+        }
+        return ValidateType(op, out, t);
+      case OpType::kPipe:
+        if (!EvalPipeline(dot, op.pipe.get(), out)) return false;
+        return ValidateType(op, out, t);
+      case OpType::kIdentifier:
+        if (!EvalCall(dot, op, kNoArgs, 0, nullptr, out, &op)) return false;
+        return ValidateType(op, out, t);
+      case OpType::kChain:
+        if (!EvalChain(dot, op, kNoArgs, nullptr, out)) return false;
+        return ValidateType(op, out, t);
+      default:
+        break;
+    }
+    switch (t) {
+      case ArgType::kAny:
+        if (op.type == OpType::kNumber) return IdealConstant(op, out);
+        *out = op.constant;
+        return true;
+      case ArgType::kString:
+        if (op.type == OpType::kString) {
+          *out = op.constant;
+          return true;
+        }
+        return FailOp(op, "expected string; found " + OpText(op));
+      case ArgType::kInt:
+        if (op.type == OpType::kNumber && op.num.is_int) {
+          *out = Value::Int(op.num.i);
+          return true;
+        }
+        return FailOp(op, "expected integer; found " + OpText(op));
+      case ArgType::kBool:
+        if (op.type == OpType::kBool) {
+          *out = op.constant;
+          return true;
+        }
+        return FailOp(op, "expected bool; found " + OpText(op));
+    }
+    return false;
+  }
+
+  // Calls the function named by `fn` with args[first_arg..] and the pipeline's final value.
+  bool EvalCall(const Value& dot, const Operand& fn, const std::vector<Operand>& args,
+                size_t first_arg, const Value* final, Value* out, const Operand* self = nullptr) {
+    const Signature& sig = fn.func ? *fn.sig : BuiltinSignature(fn.builtin);
+    size_t nargs = args.size() > first_arg ? args.size() - first_arg : 0;
+    size_t num_in = nargs + (final ? 1 : 0);
+    size_t num_fixed = nargs;
+    const std::string& name = fn.name;
+    if (sig.variadic) {
+      num_fixed = sig.params.size() - 1;
+      if (num_in < num_fixed) {
+        return FailOp(fn, "wrong number of args for " + name + ": want at least " +
+                              std::to_string(sig.params.size() - 1) + " got " +
+                              std::to_string(nargs));
+      }
+    } else if (num_in != sig.params.size()) {
+      return FailOp(fn, "wrong number of args for " + name + ": want " +
+                            std::to_string(sig.params.size()) + " got " + std::to_string(num_in));
+    }
+    if (!fn.func && (fn.builtin == kAnd || fn.builtin == kOr)) {
+      bool is_or = fn.builtin == kOr;
+      Value v;
+      for (size_t i = first_arg; i < args.size(); ++i) {
+        if (!EvalArg(dot, ArgType::kAny, args[i], &v)) return false;
+        if (IsTrue(v) == is_or) {
+          *out = std::move(v);
+          return true;
+        }
+      }
+      if (final) v = *final;
+      *out = std::move(v);
+      return true;
+    }
+    // Small-vector of arguments: most calls have few.
+    std::vector<Value> argv;
+    argv.resize(num_in);
+    size_t i = 0;
+    for (; i < num_fixed && i < nargs; ++i) {
+      if (!EvalArg(dot, sig.params[i], args[first_arg + i], &argv[i])) return false;
+    }
+    if (sig.variadic) {
+      for (; i < nargs; ++i) {
+        if (!EvalArg(dot, sig.params.back(), args[first_arg + i], &argv[i])) return false;
+      }
+    }
+    if (final) {
+      ArgType t = sig.params.empty() ? ArgType::kAny : sig.params.back();
+      if (sig.variadic && num_in - 1 < num_fixed) t = sig.params[num_in - 1];
+      argv[i] = *final;
+      const Operand& where = self ? *self : fn;
+      if (!ValidateType(where, &argv[i], t)) return false;
+    }
+    StatusOr<Value> r = fn.func ? (*fn.func)(ctx_, argv) : CallBuiltin(fn.builtin, ctx_, argv);
+    if (!r.ok()) return FailOp(fn, "error calling " + name + ": " + r.status().message());
+    if (r->kind() == Value::Kind::kString && r->size() > limits_.max_output) {
+      return FailOp(fn, "error calling " + name + ": result exceeds the output limit");
+    }
+    *out = std::move(r).value();
+    return true;
+  }
+
+  const TreeSet& set_;
+  std::string* out_;
+  Template::Limits limits_;
+  uint64_t steps_ = 0;
+  const Tree* tree_ = nullptr;
+  Status err_;
+  std::vector<std::pair<std::string_view, Value>> vars_;
+  CallContext ctx_;
+  int depth_ = 0;
+};
+
+}  // namespace
+}  // namespace internal
+
+StatusOr<Template> Template::Parse(const std::string& name, std::string_view text,
+                                   const FuncMap& funcs) {
+  auto impl = std::make_shared<Impl>();
+  impl->set.text = std::string(text);
+  impl->set.funcs = funcs;
+  if (Status st = internal::ParseText(name, impl->set.text, &impl->set); !st.ok()) return st;
+  return Template(std::shared_ptr<const Impl>(std::move(impl)));
+}
+
+Template::Template(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+Template::Template(Template&&) noexcept = default;
+Template& Template::operator=(Template&&) noexcept = default;
+Template::~Template() = default;
+
+Status Template::Execute(const Value& data, std::string* out) const {
+  return Execute(data, out, Limits());
+}
+
+Status Template::Execute(const Value& data, std::string* out, const Limits& limits) const {
+  out->clear();
+  internal::Exec exec(impl_->set, out, limits);
+  Status st = exec.Run(data);
+  if (!st.ok()) out->clear();
+  return st;
+}
+
+}  // namespace vs::tmpl

@@ -1,0 +1,529 @@
+#include "tmpl/value.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+#include "tmpl/gofmt.h"
+#include "tmpl/unicode.h"
+
+namespace vs::tmpl {
+
+Value Value::Bool(bool b) {
+  Value v(Kind::kBool);
+  v.b_ = b;
+  return v;
+}
+Value Value::Int(int64_t i) {
+  Value v(Kind::kInt);
+  v.i_ = i;
+  return v;
+}
+Value Value::Int64(int64_t i) {
+  Value v(Kind::kInt64);
+  v.i_ = i;
+  return v;
+}
+Value Value::Float(double f) {
+  Value v(Kind::kFloat);
+  v.f_ = f;
+  return v;
+}
+Value Value::String(std::string s) {
+  Value v(Kind::kString);
+  v.p_ = std::make_shared<const std::string>(std::move(s));
+  return v;
+}
+Value Value::MakeList(List items) {
+  Value v(Kind::kList);
+  v.p_ = std::make_shared<const List>(std::move(items));
+  return v;
+}
+Value Value::MakeMap(Map entries) {
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const Entry& a, const Entry& b) { return a.first < b.first; });
+  // Keep the last of equal keys.
+  Map unique;
+  unique.reserve(entries.size());
+  for (auto& e : entries) {
+    if (!unique.empty() && unique.back().first == e.first) {
+      unique.back().second = std::move(e.second);
+    } else {
+      unique.push_back(std::move(e));
+    }
+  }
+  Value v(Kind::kMap);
+  v.p_ = std::make_shared<const Map>(std::move(unique));
+  return v;
+}
+Value Value::StringList(const std::vector<std::string>& items) {
+  List l;
+  l.reserve(items.size());
+  for (const auto& s : items) l.push_back(String(s));
+  return MakeList(std::move(l));
+}
+
+const Value* Value::Find(std::string_view key) const {
+  if (kind_ != Kind::kMap) return nullptr;
+  const Map& m = as_map();
+  auto it = std::lower_bound(m.begin(), m.end(), key,
+                             [](const Entry& e, std::string_view k) { return e.first < k; });
+  if (it != m.end() && it->first == key) return &it->second;
+  return nullptr;
+}
+
+size_t Value::size() const {
+  switch (kind_) {
+    case Kind::kString:
+      return as_string().size();
+    case Kind::kList:
+      return as_list().size();
+    case Kind::kMap:
+      return as_map().size();
+    default:
+      return 0;
+  }
+}
+
+const char* Value::TypeName() const {
+  switch (kind_) {
+    case Kind::kInvalid:
+    case Kind::kNil:
+      return "<nil>";
+    case Kind::kBool:
+      return "bool";
+    case Kind::kInt:
+      return "int";
+    case Kind::kInt64:
+      return "int64";
+    case Kind::kFloat:
+      return "float64";
+    case Kind::kString:
+      return "string";
+    case Kind::kList:
+      return "[]interface {}";
+    case Kind::kMap:
+      return "map[string]interface {}";
+  }
+  return "?";
+}
+
+// ---- JSON decoding ----
+
+namespace {
+
+constexpr int kMaxJsonDepth = 10000;  // Go's json decoder limit
+
+class JsonParser {
+ public:
+  explicit JsonParser(std::string_view s) : s_(s) {}
+
+  StatusOr<Value> Parse() {
+    Value v;
+    if (Status st = ParseValue(&v, 0); !st.ok()) return st;
+    SkipSpace();
+    if (pos_ != s_.size()) return Error("invalid character after top-level value");
+    return v;
+  }
+
+ private:
+  Status Error(const std::string& what) {
+    int line = 1, col = 1;
+    for (size_t i = 0; i < pos_ && i < s_.size(); ++i) {
+      if (s_[i] == '\n') {
+        ++line;
+        col = 1;
+      } else {
+        ++col;
+      }
+    }
+    return InvalidArgument("json: line " + std::to_string(line) + " column " + std::to_string(col) +
+                           ": " + what);
+  }
+  void SkipSpace() {
+    while (pos_ < s_.size() &&
+           (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
+      ++pos_;
+  }
+  bool Lit(const char* lit) {
+    size_t n = std::strlen(lit);
+    if (s_.substr(pos_, n) != lit) return false;
+    pos_ += n;
+    return true;
+  }
+
+  Status ParseValue(Value* out, int depth) {
+    if (depth > kMaxJsonDepth) return Error("exceeded max depth");
+    SkipSpace();
+    if (pos_ >= s_.size()) return Error("unexpected end of JSON input");
+    char c = s_[pos_];
+    switch (c) {
+      case '{': {
+        ++pos_;
+        Value::Map m;
+        SkipSpace();
+        if (pos_ < s_.size() && s_[pos_] == '}') {
+          ++pos_;
+          *out = Value::MakeMap(std::move(m));
+          return OkStatus();
+        }
+        for (;;) {
+          SkipSpace();
+          if (pos_ >= s_.size()) return Error("unexpected end of JSON input");
+          if (s_[pos_] != '"') return Error("invalid character looking for beginning of key");
+          std::string key;
+          if (Status st = ParseString(&key); !st.ok()) return st;
+          SkipSpace();
+          if (pos_ >= s_.size()) return Error("unexpected end of JSON input");
+          if (s_[pos_] != ':') return Error("invalid character after object key");
+          ++pos_;
+          Value v;
+          if (Status st = ParseValue(&v, depth + 1); !st.ok()) return st;
+          m.emplace_back(std::move(key), std::move(v));
+          SkipSpace();
+          if (pos_ >= s_.size()) return Error("unexpected end of JSON input");
+          if (s_[pos_] == ',') {
+            ++pos_;
+            continue;
+          }
+          if (s_[pos_] == '}') {
+            ++pos_;
+            break;
+          }
+          return Error("invalid character after object key:value pair");
+        }
+        *out = Value::MakeMap(std::move(m));
+        return OkStatus();
+      }
+      case '[': {
+        ++pos_;
+        Value::List l;
+        SkipSpace();
+        if (pos_ < s_.size() && s_[pos_] == ']') {
+          ++pos_;
+          *out = Value::MakeList(std::move(l));
+          return OkStatus();
+        }
+        for (;;) {
+          Value v;
+          if (Status st = ParseValue(&v, depth + 1); !st.ok()) return st;
+          l.push_back(std::move(v));
+          SkipSpace();
+          if (pos_ >= s_.size()) return Error("unexpected end of JSON input");
+          if (s_[pos_] == ',') {
+            ++pos_;
+            continue;
+          }
+          if (s_[pos_] == ']') {
+            ++pos_;
+            break;
+          }
+          return Error("invalid character after array element");
+        }
+        *out = Value::MakeList(std::move(l));
+        return OkStatus();
+      }
+      case '"': {
+        std::string s;
+        if (Status st = ParseString(&s); !st.ok()) return st;
+        *out = Value::String(std::move(s));
+        return OkStatus();
+      }
+      case 't':
+        if (!Lit("true")) return Error("invalid character in literal true");
+        *out = Value::Bool(true);
+        return OkStatus();
+      case 'f':
+        if (!Lit("false")) return Error("invalid character in literal false");
+        *out = Value::Bool(false);
+        return OkStatus();
+      case 'n':
+        if (!Lit("null")) return Error("invalid character in literal null");
+        *out = Value::Null();
+        return OkStatus();
+      default:
+        if (c == '-' || (c >= '0' && c <= '9')) return ParseNumber(out);
+        return Error("invalid character looking for beginning of value");
+    }
+  }
+
+  Status ParseNumber(Value* out) {
+    size_t start = pos_;
+    auto digit = [&] { return pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9'; };
+    if (s_[pos_] == '-') ++pos_;
+    if (!digit()) return Error("invalid character in numeric literal");
+    if (s_[pos_] == '0') {
+      ++pos_;
+    } else {
+      while (digit()) ++pos_;
+    }
+    if (pos_ < s_.size() && s_[pos_] == '.') {
+      ++pos_;
+      if (!digit()) return Error("invalid character after decimal point in numeric literal");
+      while (digit()) ++pos_;
+    }
+    if (pos_ < s_.size() && (s_[pos_] == 'e' || s_[pos_] == 'E')) {
+      ++pos_;
+      if (pos_ < s_.size() && (s_[pos_] == '+' || s_[pos_] == '-')) ++pos_;
+      if (!digit()) return Error("invalid character in exponent of numeric literal");
+      while (digit()) ++pos_;
+    }
+    double d = 0;
+    auto [p, ec] = std::from_chars(s_.data() + start, s_.data() + pos_, d);
+    if (ec == std::errc::result_out_of_range) {
+      // from_chars reports underflow too; Go rounds tiny numbers to 0 and fails only on
+      // overflow.
+      std::string tmp(s_.substr(start, pos_ - start));
+      d = std::strtod(tmp.c_str(), nullptr);
+      if (std::isinf(d)) {
+        return Error("cannot unmarshal number " + tmp + " into Go value of type float64");
+      }
+    } else if (ec != std::errc()) {
+      return Error("invalid number");
+    }
+    *out = Value::Float(d);
+    return OkStatus();
+  }
+
+  static int Hex(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  }
+  bool Hex4(size_t at, char32_t* r) {
+    if (at + 4 > s_.size()) return false;
+    char32_t v = 0;
+    for (size_t i = 0; i < 4; ++i) {
+      int h = Hex(s_[at + i]);
+      if (h < 0) return false;
+      v = v * 16 + h;
+    }
+    *r = v;
+    return true;
+  }
+
+  Status ParseString(std::string* out) {
+    ++pos_;  // opening quote
+    size_t run = pos_;
+    for (;;) {
+      if (pos_ >= s_.size()) return Error("unexpected end of JSON input");
+      unsigned char c = s_[pos_];
+      if (c == '"') {
+        out->append(s_.data() + run, pos_ - run);
+        ++pos_;
+        return OkStatus();
+      }
+      if (c < 0x20) return Error("invalid character in string literal");
+      if (c == '\\') {
+        out->append(s_.data() + run, pos_ - run);
+        ++pos_;
+        if (pos_ >= s_.size()) return Error("unexpected end of JSON input");
+        char e = s_[pos_++];
+        switch (e) {
+          case '"':
+          case '\\':
+          case '/':
+            out->push_back(e);
+            break;
+          case 'b':
+            out->push_back('\b');
+            break;
+          case 'f':
+            out->push_back('\f');
+            break;
+          case 'n':
+            out->push_back('\n');
+            break;
+          case 'r':
+            out->push_back('\r');
+            break;
+          case 't':
+            out->push_back('\t');
+            break;
+          case 'u': {
+            char32_t r;
+            if (!Hex4(pos_, &r)) return Error("invalid character in \\u hexadecimal escape");
+            pos_ += 4;
+            if (r >= 0xD800 && r < 0xDC00) {
+              char32_t r2;
+              if (pos_ + 6 <= s_.size() && s_[pos_] == '\\' && s_[pos_ + 1] == 'u' &&
+                  Hex4(pos_ + 2, &r2) && r2 >= 0xDC00 && r2 < 0xE000) {
+                pos_ += 6;
+                r = 0x10000 + ((r - 0xD800) << 10) + (r2 - 0xDC00);
+              } else {
+                r = uni::kRuneError;
+              }
+            } else if (r >= 0xDC00 && r < 0xE000) {
+              r = uni::kRuneError;
+            }
+            uni::AppendRune(out, r);
+            break;
+          }
+          default:
+            return Error("invalid character in string escape code");
+        }
+        run = pos_;
+        continue;
+      }
+      if (c < 0x80) {
+        ++pos_;
+        continue;
+      }
+      size_t w;
+      char32_t r = uni::DecodeRune(s_, pos_, &w);
+      if (r == uni::kRuneError && w == 1) {
+        out->append(s_.data() + run, pos_ - run);
+        uni::AppendRune(out, uni::kRuneError);
+        ++pos_;
+        run = pos_;
+        continue;
+      }
+      pos_ += w;
+    }
+  }
+
+  std::string_view s_;
+  size_t pos_ = 0;
+};
+
+void JsonString(std::string_view s, std::string* out) {
+  static const char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  size_t i = 0, start = 0;
+  while (i < s.size()) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&') {
+        ++i;
+        continue;
+      }
+      out->append(s.data() + start, i - start);
+      switch (c) {
+        case '\\':
+        case '"':
+          out->push_back('\\');
+          out->push_back(static_cast<char>(c));
+          break;
+        case '\n':
+          out->append("\\n");
+          break;
+        case '\r':
+          out->append("\\r");
+          break;
+        case '\t':
+          out->append("\\t");
+          break;
+        default:
+          out->append("\\u00");
+          out->push_back(kHex[c >> 4]);
+          out->push_back(kHex[c & 0xF]);
+      }
+      ++i;
+      start = i;
+      continue;
+    }
+    size_t w;
+    char32_t r = uni::DecodeRune(s, i, &w);
+    if (r == uni::kRuneError && w == 1) {
+      out->append(s.data() + start, i - start);
+      out->append("\\ufffd");
+      i += w;
+      start = i;
+      continue;
+    }
+    if (r == 0x2028 || r == 0x2029) {
+      out->append(s.data() + start, i - start);
+      out->append(r == 0x2028 ? "\\u2028" : "\\u2029");
+      i += w;
+      start = i;
+      continue;
+    }
+    i += w;
+  }
+  out->append(s.data() + start, s.size() - start);
+  out->push_back('"');
+}
+
+Status EncodeJson(const Value& v, std::string_view indent, int level, std::string* out) {
+  auto newline = [&](int lv) {
+    out->push_back('\n');
+    for (int i = 0; i < lv; ++i) out->append(indent);
+  };
+  switch (v.kind()) {
+    case Value::Kind::kInvalid:
+    case Value::Kind::kNil:
+      out->append("null");
+      return OkStatus();
+    case Value::Kind::kBool:
+      out->append(v.as_bool() ? "true" : "false");
+      return OkStatus();
+    case Value::Kind::kInt:
+    case Value::Kind::kInt64:
+      out->append(std::to_string(v.as_int()));
+      return OkStatus();
+    case Value::Kind::kFloat: {
+      double f = v.as_float();
+      if (std::isnan(f) || std::isinf(f)) {
+        return InvalidArgument("json: unsupported value: " + gofmt::FormatFloat(f, 'g', -1));
+      }
+      double a = std::fabs(f);
+      char fmt = 'f';
+      if (a != 0 && (a < 1e-6 || a >= 1e21)) fmt = 'e';
+      std::string s = gofmt::FormatFloat(f, fmt, -1);
+      if (fmt == 'e') {
+        size_t n = s.size();
+        if (n >= 4 && s[n - 4] == 'e' && s[n - 3] == '-' && s[n - 2] == '0') {
+          s[n - 2] = s[n - 1];
+          s.pop_back();
+        }
+      }
+      out->append(s);
+      return OkStatus();
+    }
+    case Value::Kind::kString:
+      JsonString(v.as_string(), out);
+      return OkStatus();
+    case Value::Kind::kList: {
+      const auto& l = v.as_list();
+      out->push_back('[');
+      for (size_t i = 0; i < l.size(); ++i) {
+        if (i) out->push_back(',');
+        if (!indent.empty()) newline(level + 1);
+        if (Status st = EncodeJson(l[i], indent, level + 1, out); !st.ok()) return st;
+      }
+      if (!indent.empty() && !l.empty()) newline(level);
+      out->push_back(']');
+      return OkStatus();
+    }
+    case Value::Kind::kMap: {
+      const auto& m = v.as_map();
+      out->push_back('{');
+      for (size_t i = 0; i < m.size(); ++i) {
+        if (i) out->push_back(',');
+        if (!indent.empty()) newline(level + 1);
+        JsonString(m[i].first, out);
+        out->push_back(':');
+        if (!indent.empty()) out->push_back(' ');
+        if (Status st = EncodeJson(m[i].second, indent, level + 1, out); !st.ok()) return st;
+      }
+      if (!indent.empty() && !m.empty()) newline(level);
+      out->push_back('}');
+      return OkStatus();
+    }
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+StatusOr<Value> ParseJson(std::string_view json) { return JsonParser(json).Parse(); }
+
+StatusOr<std::string> ToJson(const Value& v, std::string_view indent) {
+  std::string out;
+  if (Status st = EncodeJson(v, indent, 0, &out); !st.ok()) return st;
+  return out;
+}
+
+}  // namespace vs::tmpl

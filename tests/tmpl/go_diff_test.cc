@@ -1,0 +1,138 @@
+// Differential test: every case of tests/tmpl/corpus rendered by Go's text/template (the
+// tmplrender oracle) and by vs::tmpl must agree byte for byte, or both must fail.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "test_common/subprocess.h"
+#include "tmpl/template.h"
+
+namespace vs::tmpl {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+struct Case {
+  std::string name;
+  fs::path tmpl, data;
+};
+
+std::vector<Case> Corpus() {
+  fs::path dir = fs::path(testing::SourceDir()) / "tests/tmpl/corpus";
+  std::vector<Case> cases;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() != ".tmpl") continue;
+    Case c;
+    c.name = e.path().stem().string();
+    c.tmpl = e.path();
+    c.data = dir / (c.name + ".json");
+    if (!fs::exists(c.data)) c.data = dir / "_data.json";
+    cases.push_back(c);
+  }
+  std::sort(cases.begin(), cases.end(),
+            [](const Case& a, const Case& b) { return a.name < b.name; });
+  return cases;
+}
+
+std::string Oracle() { return testing::BuildDir() + "/tests/tmpl/tmplrender"; }
+
+class GoDiffTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // The `env` function's cases read this; the Go child inherits it.
+    setenv("VS_TMPL_TEST_ENV", "from-the-env", 1);
+    ASSERT_TRUE(fs::exists(Oracle())) << Oracle();
+  }
+};
+
+TEST_F(GoDiffTest, CorpusMatchesGo) {
+  std::vector<Case> cases = Corpus();
+  ASSERT_GE(cases.size(), 150u);
+  testing::TempDir out;
+  int rc = -1;
+  std::string log = testing::Run(Oracle() + " -corpus " + testing::SourceDir() +
+                                     "/tests/tmpl/corpus -out " + out.path() + " 2>&1",
+                                 &rc);
+  ASSERT_EQ(rc, 0) << log;
+  int errors_both = 0, matched = 0;
+  for (const Case& c : cases) {
+    SCOPED_TRACE("case " + c.name);
+    fs::path go_out = fs::path(out.path()) / (c.name + ".out");
+    fs::path go_err = fs::path(out.path()) / (c.name + ".err");
+    bool go_ok = fs::exists(go_out);
+    ASSERT_TRUE(go_ok || fs::exists(go_err));
+
+    std::string ours;
+    Status st;
+    bool json_error = false;
+    StatusOr<Value> data = ParseJson(Slurp(c.data));
+    if (!data.ok()) {
+      st = data.status();
+      json_error = true;
+    } else {
+      StatusOr<Template> t = Template::Parse(c.name, Slurp(c.tmpl));
+      st = t.ok() ? t->Execute(*data, &ours) : t.status();
+    }
+    if (go_ok) {
+      EXPECT_TRUE(st.ok()) << "Go rendered, we failed: " << st.message();
+      if (st.ok()) {
+        EXPECT_EQ(ours, Slurp(go_out));
+        matched += ours == Slurp(go_out);
+      }
+    } else {
+      EXPECT_FALSE(st.ok()) << "Go failed (" << Slurp(go_err) << "), we rendered: " << ours;
+      if (!st.ok()) {
+        errors_both++;
+        // Template errors name the template, as Go's do.
+        if (!json_error) {
+          EXPECT_EQ(st.message().rfind("template: " + c.name + ":", 0), 0u) << st.message();
+        }
+      }
+    }
+  }
+  std::printf("corpus: %zu cases, %d identical renderings, %d failing on both sides\n",
+              cases.size(), matched, errors_both);
+}
+
+// The command-line path (file reading, JSON decoding, stdout, exit status) agrees with Go's.
+TEST_F(GoDiffTest, RenderCommandMatchesGoProcess) {
+  std::string ours_bin = testing::BuildDir() + "/tests/tmpl/tmpl_render";
+  int checked = 0;
+  for (const Case& c : Corpus()) {
+    if (checked >= 12) break;
+    ++checked;
+    SCOPED_TRACE("case " + c.name);
+    std::string args = " " + c.tmpl.string() + " " + c.data.string();
+    int go_rc = -1, our_rc = -1;
+    std::string go_out = testing::Run(Oracle() + args + " 2>/dev/null", &go_rc);
+    std::string our_out = testing::Run(ours_bin + args + " 2>/dev/null", &our_rc);
+    EXPECT_EQ(go_rc == 0, our_rc == 0);
+    if (go_rc == 0) EXPECT_EQ(our_out, go_out);
+  }
+  // Bad JSON data and a missing file fail on both sides.
+  testing::TempDir dir;
+  testing::WriteFile(dir.File("t.tmpl"), "{{.a}}");
+  testing::WriteFile(dir.File("bad.json"), "{\"a\": ");
+  for (const std::string& args : {" " + dir.File("t.tmpl") + " " + dir.File("bad.json"),
+                                  " " + dir.File("t.tmpl") + " " + dir.File("missing.json")}) {
+    int go_rc = -1, our_rc = -1;
+    testing::Run(Oracle() + args + " 2>/dev/null", &go_rc);
+    std::string err = testing::Run(ours_bin + args + " 2>&1", &our_rc);
+    EXPECT_NE(go_rc, 0);
+    EXPECT_NE(our_rc, 0);
+    EXPECT_NE(err.find("render: "), std::string::npos) << err;
+  }
+}
+
+}  // namespace
+}  // namespace vs::tmpl

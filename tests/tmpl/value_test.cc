@@ -1,0 +1,68 @@
+#include "tmpl/value.h"
+
+#include <gtest/gtest.h>
+
+namespace vs::tmpl {
+namespace {
+
+TEST(ValueTest, BuildersAndAccessors) {
+  Value v = Value::Object({{"b", Value::Float(2)},
+                           {"a", Value::String("x")},
+                           {"l", Value::StringList({"p", "q"})},
+                           {"a", Value::String("last wins")}});
+  ASSERT_EQ(v.kind(), Value::Kind::kMap);
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v.as_map()[0].first, "a");  // sorted
+  EXPECT_EQ(v.Find("a")->as_string(), "last wins");
+  EXPECT_EQ(v.Find("l")->as_list()[1].as_string(), "q");
+  EXPECT_EQ(v.Find("zz"), nullptr);
+  EXPECT_FALSE(Value().valid());
+  EXPECT_TRUE(Value::Null().is_nil());
+  EXPECT_STREQ(Value::Int64(1).TypeName(), "int64");
+}
+
+TEST(ValueTest, ParseJsonNumbersAreFloat64) {
+  StatusOr<Value> v = ParseJson(R"({"n": 1234567, "s": "a\u00e9\ud83d\ude00", "l": [null, true]})");
+  ASSERT_TRUE(v.ok()) << v.status().message();
+  EXPECT_EQ(v->Find("n")->kind(), Value::Kind::kFloat);
+  EXPECT_EQ(v->Find("n")->as_float(), 1234567.0);
+  EXPECT_EQ(v->Find("s")->as_string(), "a\xC3\xA9\xF0\x9F\x98\x80");
+  EXPECT_TRUE(v->Find("l")->as_list()[0].is_nil());
+}
+
+TEST(ValueTest, ParseJsonErrorsSayWhere) {
+  for (const char* bad :
+       {"", "{", "[1,]", "{\"a\" 1}", "01", "1e400", "\"\x01\"", "tru", "{\"a\":1} x"}) {
+    StatusOr<Value> v = ParseJson(bad);
+    EXPECT_FALSE(v.ok()) << bad;
+    if (!v.ok()) EXPECT_NE(v.status().message().find("json: line 1 column"), std::string::npos);
+  }
+  StatusOr<Value> v = ParseJson("{\n  \"a\": [1,\n  2,,]}");
+  ASSERT_FALSE(v.ok());
+  EXPECT_NE(v.status().message().find("line 3"), std::string::npos) << v.status().message();
+}
+
+TEST(ValueTest, ParseJsonReplacesInvalidUtf8) {
+  StatusOr<Value> v = ParseJson(
+      "\"a\xff"
+      "b\"");
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->as_string(),
+            "a\xEF\xBF\xBD"
+            "b");
+}
+
+TEST(ValueTest, ToJsonMatchesGo) {
+  StatusOr<Value> v = ParseJson(R"({"b":[1,1e21,1e-7,0.5,"<&>"],"a":null,"c":{}})");
+  ASSERT_TRUE(v.ok());
+  StatusOr<std::string> j = ToJson(*v);
+  ASSERT_TRUE(j.ok());
+  EXPECT_EQ(*j, R"({"a":null,"b":[1,1e+21,1e-7,0.5,"\u003c\u0026\u003e"],"c":{}})");
+  StatusOr<std::string> p = ToJson(Value::Object({{"x", Value::MakeList({Value::Int(1)})}}), "  ");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(*p, "{\n  \"x\": [\n    1\n  ]\n}");
+  EXPECT_FALSE(ToJson(Value::Float(1.0 / 0.0)).ok());
+}
+
+}  // namespace
+}  // namespace vs::tmpl
