@@ -9,6 +9,7 @@
 // Everything here is pure: no I/O, no shared state, safe from any thread (one builder per thread).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -18,25 +19,74 @@ namespace vs::kpi {
 
 inline constexpr size_t kMaxPathBytes = 1024;
 
+constexpr std::array<char, 256> MakeSanitiseTable() {
+  std::array<char, 256> t{};
+  for (int b = 0; b < 256; ++b) {
+    bool keep = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') ||
+                b == '_' || b == ':' || b == '#' || b == '@' || b == '%' || b == '+' || b == '=' ||
+                b == '-';
+    t[b] = keep ? static_cast<char>(b) : '_';
+  }
+  return t;
+}
+// kSanitise[b] is b for a byte kept as it is, '_' for every other byte ('.' included).
+inline constexpr std::array<char, 256> kSanitise = MakeSanitiseTable();
+
 // True for the bytes that are kept as they are in a path component.
-bool IsPathByte(uint8_t b);
+inline bool IsPathByte(uint8_t b) { return b == '_' || kSanitise[b] != '_'; }
+
+// Copies in[0, n) to out when it needs no change: every byte is kept as it is, or is a '.'
+// when `dots` is set and then no component is empty (no leading, trailing or double dot).
+// Otherwise returns false; out may then hold part of the bytes. Vectorised where possible.
+bool CopyIfClean(const uint8_t* in, size_t n, char* out, bool dots);
 
 // Builds one path component by component. Appending never fails; once the path would exceed
 // kMaxPathBytes the builder remembers that it is too long and ignores further bytes until it is
-// truncated back below the limit with Truncate().
+// truncated back below the limit with Truncate(). The appenders are inline: they run once per
+// datapoint.
 class PathBuilder {
  public:
   // Appends one component: every byte outside the allowed set, '.' included, becomes '_'.
   // An empty component is dropped.
-  void AppendComponent(std::string_view component);
+  void AppendComponent(std::string_view component) {
+    const size_t n = component.size();
+    if (n == 0 || too_long_) return;
+    const size_t sep = size_ != 0 ? 1 : 0;
+    if (size_ + sep + n > kMaxPathBytes) {
+      too_long_ = true;
+      return;
+    }
+    const auto* in = reinterpret_cast<const uint8_t*>(component.data());
+    char* out = buf_ + size_ + sep;
+    if (!CopyIfClean(in, n, out, /*dots=*/false)) {
+      for (size_t i = 0; i < n; ++i) out[i] = kSanitise[in[i]];
+    }
+    if (sep) buf_[size_] = '.';
+    size_ += sep + n;
+  }
+
   // Appends a dotted path: the dots separate components (levels), each sanitised as above;
   // empty components are dropped.
-  void AppendLevels(std::string_view dotted);
+  void AppendLevels(std::string_view dotted) {
+    const size_t n = dotted.size();
+    if (n == 0 || too_long_) return;
+    const size_t sep = size_ != 0 ? 1 : 0;
+    if (size_ + sep + n > kMaxPathBytes) return AppendLevelsSlow(dotted);
+    // Fast path: a path that is already clean (the usual case) is copied as it is.
+    const auto* in = reinterpret_cast<const uint8_t*>(dotted.data());
+    if (!CopyIfClean(in, n, buf_ + size_ + sep, /*dots=*/true)) return AppendLevelsSlow(dotted);
+    if (sep) buf_[size_] = '.';
+    size_ += sep + n;
+  }
 
   // The current length, to come back to with Truncate() (e.g. an entry's prefix shared by all
   // of its metrics).
   size_t size() const { return too_long_ ? kMaxPathBytes + 1 : size_; }
-  void Truncate(size_t size);
+  void Truncate(size_t size) {
+    if (size > kMaxPathBytes) return;  // a mark taken while too long: stays too long
+    too_long_ = false;
+    if (size < size_) size_ = size;
+  }
   void Clear() { Truncate(0); }
 
   bool empty() const { return size_ == 0 && !too_long_; }
@@ -45,6 +95,8 @@ class PathBuilder {
   std::string_view view() const { return std::string_view(buf_, size_); }
 
  private:
+  void AppendLevelsSlow(std::string_view dotted);  // component by component
+
   size_t size_ = 0;
   bool too_long_ = false;
   char buf_[kMaxPathBytes];

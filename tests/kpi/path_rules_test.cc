@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
+#include <vector>
 
 namespace vs::kpi {
 namespace {
@@ -117,6 +119,66 @@ TEST(PathRulesTest, NormalizePath) {
   EXPECT_EQ(NormalizePath("my prefix"), "my_prefix");
   EXPECT_EQ(NormalizePath("..."), "");
   EXPECT_EQ(NormalizePath(std::string(1025, 'a')), "");
+}
+
+// The rules written the obvious way, to compare the vectorised builder against.
+std::string ReferenceLevels(const std::string& dotted) {
+  std::string out, component;
+  auto flush = [&] {
+    if (component.empty()) return;
+    if (!out.empty()) out += '.';
+    for (unsigned char c : component) out += IsPathByte(c) ? static_cast<char>(c) : '_';
+    component.clear();
+  };
+  for (char c : dotted) {
+    if (c == '.') {
+      flush();
+    } else {
+      component += c;
+    }
+  }
+  flush();
+  return out;
+}
+
+// Random strings of every length up to 70 (the vector code has cases for < 4, 4-7, 8-15 and
+// 16+ bytes with an overlapping last block) over an alphabet rich in the interesting bytes.
+TEST(PathRulesTest, MatchesTheReferenceOnRandomInput) {
+  const std::string alphabet = std::string("aZ09_:#@%+=-`/ .\x7f\x80\xc3\xa9\xff\0", 22) + "..";
+  std::mt19937 rng(42);
+  int clean = 0;
+  for (int round = 0; round < 20000; ++round) {
+    const size_t len = round % 71;
+    // Mostly clean strings with few dots, so that the fast path is exercised too.
+    const bool mostly_clean = round % 3 != 0;
+    std::string s;
+    for (size_t i = 0; i < len; ++i) {
+      size_t k = rng() % (mostly_clean ? 12 : alphabet.size());
+      s += mostly_clean && rng() % 8 == 0 ? '.' : alphabet[k];
+    }
+    const std::string want = ReferenceLevels(s);
+    PathBuilder levels;
+    levels.AppendLevels(s);
+    ASSERT_EQ(levels.view(), want) << "levels of [" << s << "]";
+
+    std::string want_component;
+    for (unsigned char c : s) want_component += IsPathByte(c) ? static_cast<char>(c) : '_';
+    PathBuilder component;
+    component.AppendComponent("p");
+    component.AppendComponent(s);
+    ASSERT_EQ(component.view(), s.empty() ? "p" : "p." + want_component) << "[" << s << "]";
+
+    std::vector<char> out(len + 1, '!');
+    const bool ok = CopyIfClean(reinterpret_cast<const uint8_t*>(s.data()), len, out.data(),
+                                /*dots=*/true);
+    ASSERT_EQ(ok, want == s) << "[" << s << "]";
+    if (ok) {
+      ++clean;
+      ASSERT_EQ(std::string(out.data(), len), s);
+      ASSERT_EQ(out[len], '!');  // nothing written past the end
+    }
+  }
+  EXPECT_GT(clean, 5000);  // the fast path was taken often enough to mean something
 }
 
 }  // namespace
