@@ -15,6 +15,16 @@ void Bump(Counter* c, uint64_t n) {
   if (c != nullptr) c->Inc(n);
 }
 
+// librdkafka's own log lines go through spdlog (debug: the error callback reports what matters).
+void OnLog(const rd_kafka_t*, int level, const char* fac, const char* buf) {
+  spdlog::debug("librdkafka {} {}: {}", level, fac, buf);
+}
+
+// " (N similar lines suppressed)" when N > 0.
+std::string Suppressed(uint64_t n) {
+  return n == 0 ? std::string() : fmt::format(" ({} similar lines suppressed)", n);
+}
+
 LogLimiter& ErrorLogLimiter() {
   static LogLimiter limiter(5, 10.0);
   return limiter;
@@ -51,6 +61,7 @@ StatusOr<std::unique_ptr<Publisher>> Publisher::Create(const PublisherOptions& o
   std::unique_ptr<Publisher> p(new Publisher(options));
   rd_kafka_conf_set_dr_msg_cb(conf->get(), &Publisher::OnDelivery);
   rd_kafka_conf_set_error_cb(conf->get(), &Publisher::OnError);
+  rd_kafka_conf_set_log_cb(conf->get(), &OnLog);
   rd_kafka_conf_set_opaque(conf->get(), p.get());
   char err[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf->get(), err, sizeof(err));
@@ -109,8 +120,8 @@ void Publisher::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaqu
     p->connected_.store(false);
     uint64_t suppressed = 0;
     if (ErrorLogLimiter().Allow(&suppressed)) {
-      spdlog::warn("kafka delivery to {} failed ({} samples): {} ({} similar lines suppressed)",
-                   p->options_.topic, n, rd_kafka_err2str(m->err), suppressed);
+      spdlog::warn("kafka delivery to {} failed ({} samples): {}{}", p->options_.topic, n,
+                   rd_kafka_err2str(m->err), Suppressed(suppressed));
     }
   } else {
     Bump(p->messages_delivered_, 1);
@@ -135,8 +146,7 @@ void Publisher::OnError(rd_kafka_t* rk, int err, const char* reason, void* opaqu
   }
   uint64_t suppressed = 0;
   if (ErrorLogLimiter().Allow(&suppressed)) {
-    spdlog::warn("kafka: {}: {} ({} similar lines suppressed)", rd_kafka_err2name(code), reason,
-                 suppressed);
+    spdlog::warn("kafka: {}: {}{}", rd_kafka_err2name(code), reason, Suppressed(suppressed));
   }
 }
 
@@ -150,8 +160,8 @@ bool Publisher::Enqueue(std::string_view message, size_t samples, TimePoint dead
     if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       uint64_t suppressed = 0;
       if (ErrorLogLimiter().Allow(&suppressed)) {
-        spdlog::warn("kafka produce to {}: {} ({} similar lines suppressed)", options_.topic,
-                     rd_kafka_err2str(e), suppressed);
+        spdlog::warn("kafka produce to {}: {}{}", options_.topic, rd_kafka_err2str(e),
+                     Suppressed(suppressed));
       }
       return false;
     }
