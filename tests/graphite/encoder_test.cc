@@ -97,6 +97,46 @@ TEST(Utf8Test, Validator) {
   EXPECT_FALSE(IsValidUtf8("\xe2\x82"));          // truncated 3-byte
 }
 
+TEST(Utf8Test, AgreesWithPythonStrictDecode) {
+  // Random short byte strings biased towards UTF-8 lead and continuation bytes.
+  std::mt19937_64 rng(13);
+  const unsigned char interesting[] = {0x41, 0x7f, 0x80, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0,
+                                       0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0xa0, 0x9f, 0x90};
+  std::vector<std::string> samples;
+  std::string input;
+  for (int i = 0; i < 3000; ++i) {
+    std::string s;
+    int n = 1 + rng() % 6;
+    for (int k = 0; k < n; ++k) {
+      s += static_cast<char>(rng() % 2 ? interesting[rng() % sizeof(interesting)] : rng() % 256);
+    }
+    samples.push_back(s);
+    input += HexCompact(s) + "\n";
+  }
+  testing::TempDir dir;
+  testing::WriteFile(dir.File("in.txt"), input);
+  int rc = -1;
+  std::string out = testing::Run(
+      "/usr/bin/python3 -c \"import sys\nfor l in open(sys.argv[1]):\n  b = "
+      "bytes.fromhex(l.strip())"
+      "\n  try:\n    b.decode('utf-8'); print(1)\n  except UnicodeDecodeError: print(0)\" " +
+          dir.File("in.txt"),
+      &rc);
+  ASSERT_EQ(rc, 0) << out;
+  std::istringstream in(out);
+  std::string line;
+  size_t valid = 0;
+  for (const auto& s : samples) {
+    ASSERT_TRUE(std::getline(in, line));
+    ASSERT_EQ(IsValidUtf8(s), line == "1") << HexCompact(s);
+    valid += line == "1";
+    FrameEncoder enc(Protocol::kPickle, 1000);
+    EXPECT_EQ(enc.Add(s, 1, 1) == FrameEncoder::Result::kAppended, line == "1");
+  }
+  EXPECT_GT(valid, 100u);  // both outcomes are exercised
+  EXPECT_LT(valid, samples.size() - 100);
+}
+
 struct Point {
   std::string path;
   double ts;

@@ -97,6 +97,31 @@ TEST(DestinationTest, Parse) {
   }
 }
 
+TEST(DestinationTest, RandomInputsNeverCrashAndRoundTrip) {
+  std::mt19937_64 rng(17);
+  const std::string alphabet = "ab1:[]::09.-x";
+  size_t parsed = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string s;
+    int n = rng() % 12;
+    for (int k = 0; k < n; ++k) s += alphabet[rng() % alphabet.size()];
+    auto d = ParseDestination(s, 2004);
+    if (!d.ok()) continue;
+    ++parsed;
+    EXPECT_FALSE(d->host.empty()) << s;
+    EXPECT_NE(d->port, 0) << s;
+    // ToString gives a string that parses back to the same destination (if the host has no
+    // ']' , which brackets could not carry).
+    if (d->host.find_first_of("[]") != std::string::npos) continue;
+    auto back = ParseDestination(d->ToString(), 1);
+    ASSERT_TRUE(back.ok()) << s << " -> " << d->ToString();
+    EXPECT_EQ(back->host, d->host) << s;
+    EXPECT_EQ(back->port, d->port) << s;
+    EXPECT_EQ(back->instance, d->instance) << s;
+  }
+  EXPECT_GT(parsed, 500u);
+}
+
 TEST(DestinationTest, NodeKeyAndDuplicates) {
   EXPECT_EQ(CarbonNodeKey({"127.0.0.1", 2004, ""}), "('127.0.0.1', None)");
   EXPECT_EQ(CarbonNodeKey({"10.0.0.1", 2004, "a"}), "('10.0.0.1', 'a')");
