@@ -201,6 +201,32 @@ TEST(CarbonIntegrationTest, KillAndRestartOnSamePortsKeepsData) {
   EXPECT_FALSE(carbon.running());
 }
 
+// A frame at carbon's own limit (1 MiB of payload) is accepted whole: the default limit
+// shovel can use is safe, and the header is not counted twice.
+TEST(CarbonIntegrationTest, FrameAtCarbonsLimitIsAccepted) {
+  CarbonCache carbon;
+  ASSERT_TRUE(carbon.Start().ok());
+  auto all = MakeSeries("vs.limit.series.with.a.longer.path", 50, 700, 1700010000);
+  FrameEncoder enc(Protocol::kPickle, kCarbonMaxPickleLength + 4);
+  std::string first;
+  std::string rest;
+  for (size_t i = 0; i < all[0].points.size(); ++i) {
+    for (const auto& s : all) {
+      const auto& p = s.points[i];
+      if (!enc.Append(s.path, static_cast<double>(p.timestamp), p.value)) {
+        (first.empty() ? first : rest) += enc.Finish();
+        ASSERT_TRUE(enc.Append(s.path, static_cast<double>(p.timestamp), p.value));
+      }
+    }
+  }
+  rest += enc.Finish();
+  // The first frame is within a point of the limit.
+  ASSERT_LE(first.size(), kCarbonMaxPickleLength + 4);
+  ASSERT_GT(first.size(), kCarbonMaxPickleLength + 4 - 100);
+  ASSERT_TRUE(SendAll(carbon.pickle_port(), first + rest));
+  ExpectLanded(carbon, all);
+}
+
 TEST(GraphiteWebIntegrationTest, RendersPngAndJsonOfWhatCarbonWrote) {
   CarbonCache carbon;
   ASSERT_TRUE(carbon.Start().ok());
