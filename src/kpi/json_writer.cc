@@ -273,15 +273,24 @@ WriteStats JsonWriter::Write(std::span<const Sample> samples, const Emit& emit) 
   group_metric_set_.clear();
   msg_paths_.clear();
   const bool per_message_ts = options_.shape != Shape::kKpiEvent2;
+  const Sample* validated = nullptr;  // last sample whose object (path, device) was validated
   for (const Sample& s : samples) {
-    if (!ValidateSample(s).ok()) {
+    if (!ValidateSampleValue(s).ok()) {
       ++stats.invalid;
       continue;
     }
+    const bool same_group = group_ != nullptr && SameGroup(*group_, s);
+    if (!same_group && !(validated != nullptr && SameGroup(*validated, s))) {
+      if (!ValidateSampleObject(s).ok()) {
+        ++stats.invalid;
+        continue;
+      }
+    }
+    validated = &s;
     if (st_.in_message) {
       if (per_message_ts && s.timestamp != msg_ts_) {
         FinishMessage(emit, &stats);
-      } else if (group_ != nullptr && SameGroup(*group_, s)) {
+      } else if (same_group) {
         if (MetricInGroup(s.metric)) {
           // A repeated key: a new entry (kpievent2) or a new message (the others).
           if (per_message_ts) {

@@ -53,6 +53,10 @@ std::string DevicePath(const DeviceMeta& meta);
 // path or metric, or a string that is not valid UTF-8 (JSON cannot carry it; shovel would reject
 // the whole message). The error names the sample.
 Status ValidateSample(const Sample& s);
+// The two halves of ValidateSample: value, timestamp and metric; path and device metadata (the
+// writer checks the latter once per run of samples of the same object).
+Status ValidateSampleValue(const Sample& s);
+Status ValidateSampleObject(const Sample& s);
 
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool IsValidUtf8(std::string_view s);
