@@ -20,16 +20,19 @@ inline void Classify(__m128i c, unsigned* kept, unsigned* dot) {
                              _mm_cmpgt_epi8(_mm_set1_epi8(':' + 1), c));
   ok = _mm_or_si128(ok, _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)),
                                       _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), folded)));
-  // Written out, not looped, so that the constants stay constants.
   ok = _mm_or_si128(ok, _mm_cmpeq_epi8(c, _mm_set1_epi8('_')));
+  ok = _mm_or_si128(ok, _mm_cmpeq_epi8(c, _mm_set1_epi8('-')));
+  const __m128i dots = _mm_cmpeq_epi8(c, _mm_set1_epi8('.'));
+  *dot = static_cast<unsigned>(_mm_movemask_epi8(dots));
+  *kept = static_cast<unsigned>(_mm_movemask_epi8(ok));
+  if ((*kept | *dot) == 0xFFFF) return;  // names are nearly always [A-Za-z0-9_.-]: done
+  // The rarer kept bytes, written out rather than looped so the constants stay constants.
   ok = _mm_or_si128(ok, _mm_cmpeq_epi8(c, _mm_set1_epi8('#')));
   ok = _mm_or_si128(ok, _mm_cmpeq_epi8(c, _mm_set1_epi8('@')));
   ok = _mm_or_si128(ok, _mm_cmpeq_epi8(c, _mm_set1_epi8('%')));
   ok = _mm_or_si128(ok, _mm_cmpeq_epi8(c, _mm_set1_epi8('+')));
   ok = _mm_or_si128(ok, _mm_cmpeq_epi8(c, _mm_set1_epi8('=')));
-  ok = _mm_or_si128(ok, _mm_cmpeq_epi8(c, _mm_set1_epi8('-')));
   *kept = static_cast<unsigned>(_mm_movemask_epi8(ok));
-  *dot = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(c, _mm_set1_epi8('.'))));
 }
 
 template <typename T>
