@@ -27,7 +27,7 @@ namespace vs::graphite {
 enum class Protocol { kPickle, kPlaintext };
 
 // Carbon's PICKLE_RECEIVER_MAX_LENGTH default (payload bytes, header excluded).
-inline constexpr size_t kCarbonMaxPickleLength = 1 << 20;
+inline constexpr size_t kCarbonMaxPickleLength = size_t{1} << 20;
 // Carbon's plaintext receiver drops the connection on a longer line.
 inline constexpr size_t kCarbonMaxLineLength = 16 * 1024;
 

@@ -21,7 +21,7 @@ std::string PyRepr(const std::string& s) {
   if (s.find('\'') != std::string::npos && s.find('"') == std::string::npos) quote = '"';
   std::string out(1, quote);
   for (unsigned char c : s) {
-    if (c == quote || c == '\\') {
+    if (c == static_cast<unsigned char>(quote) || c == '\\') {
       out += '\\';
       out += static_cast<char>(c);
     } else if (c == '\t') {

@@ -30,7 +30,7 @@ inline uint32_t Rotl(uint32_t x, int c) { return (x << c) | (x >> (32 - c)); }
 
 void Block(uint32_t h[4], const uint8_t* p) {
   uint32_t m[16];
-  for (int i = 0; i < 16; ++i) {  // little-endian words, independent of host byte order
+  for (size_t i = 0; i < 16; ++i) {  // little-endian words, independent of host byte order
     m[i] = uint32_t{p[4 * i]} | uint32_t{p[4 * i + 1]} << 8 | uint32_t{p[4 * i + 2]} << 16 |
            uint32_t{p[4 * i + 3]} << 24;
   }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -161,18 +162,15 @@ std::string RandomPath(std::mt19937_64& rng) {
   return p;
 }
 
-// Compares Route() with carbon's own ConsistentHashRing for `dests` over `paths`.
-void CompareWithCarbon(const std::vector<std::string>& dest_strings,
+// Compares Route() with carbon's own ConsistentHashRing for each list of destinations over
+// `paths` (one Python process for all lists).
+void CompareWithCarbon(const std::vector<std::vector<std::string>>& lists,
                        const std::vector<std::string>& paths) {
-  std::vector<Destination> dests;
-  std::string input;
-  for (const auto& s : dest_strings) {
-    auto d = ParseDestination(s, 2004);
-    ASSERT_TRUE(d.ok()) << s;
-    dests.push_back(*d);
-    input += s + " ";
+  std::string input = std::to_string(lists.size()) + "\n";
+  for (const auto& list : lists) {
+    for (const auto& s : list) input += s + " ";
+    input += "\n";
   }
-  input += "\n";
   for (const auto& p : paths) input += p + "\n";
   testing::TempDir dir;
   testing::WriteFile(dir.File("in.txt"), input);
@@ -181,19 +179,33 @@ void CompareWithCarbon(const std::vector<std::string>& dest_strings,
                                      "/tests/graphite/carbon_ch_oracle.py " + dir.File("in.txt"),
                                  &rc);
   ASSERT_EQ(rc, 0) << out;
-  ConsistentHashRing ring(dests);
   std::istringstream in(out);
-  std::string line;
-  std::vector<size_t> per_dest(dests.size());
-  for (size_t i = 0; i < paths.size(); ++i) {
-    ASSERT_TRUE(std::getline(in, line)) << i;
-    size_t got = ring.Route(paths[i]);
-    ASSERT_EQ(std::to_string(got), line) << "path " << paths[i] << " with " << input;
-    per_dest[got]++;
+  for (const auto& list : lists) {
+    std::vector<Destination> dests;
+    std::string name;
+    for (const auto& s : list) {
+      auto d = ParseDestination(s, 2004);
+      ASSERT_TRUE(d.ok()) << s;
+      dests.push_back(*d);
+      name += s + " ";
+    }
+    SCOPED_TRACE(name);
+    ConsistentHashRing ring(dests);
+    std::string line;
+    ASSERT_TRUE(std::getline(in, line));
+    std::istringstream want(line);
+    std::vector<size_t> per_dest(dests.size());
+    for (size_t i = 0; i < paths.size(); ++i) {
+      size_t carbon_index = 0;
+      ASSERT_TRUE(want >> carbon_index) << i;
+      size_t got = ring.Route(paths[i]);
+      ASSERT_EQ(got, carbon_index) << "path " << paths[i];
+      per_dest[got]++;
+    }
+    // With thousands of paths every destination gets some: a ring that routed everything to
+    // one destination would not pass this even if carbon agreed by accident.
+    for (size_t n : per_dest) EXPECT_GT(n, paths.size() / (dests.size() * 4));
   }
-  // With thousands of paths every destination gets some: a ring that routed everything to one
-  // destination would not pass this even if carbon agreed by accident.
-  for (size_t n : per_dest) EXPECT_GT(n, paths.size() / (dests.size() * 4));
 }
 
 TEST(RingTest, RouteMatchesCarbonConsistentHashRing) {
@@ -205,24 +217,38 @@ TEST(RingTest, RouteMatchesCarbonConsistentHashRing) {
   const std::vector<std::string> with_instances = {"127.0.0.1:2004:a", "127.0.0.1:2104:b",
                                                    "127.0.0.1:2204:c", "10.0.0.9:2004:cache-1",
                                                    "10.0.0.9:2104:2"};
+  std::vector<std::vector<std::string>> lists;
   for (size_t n = 1; n <= 5; ++n) {
-    SCOPED_TRACE(n);
-    CompareWithCarbon({plain.begin(), plain.begin() + n}, paths);
-    CompareWithCarbon({with_instances.begin(), with_instances.begin() + n}, paths);
+    lists.emplace_back(plain.begin(), plain.begin() + n);
+    lists.emplace_back(with_instances.begin(), with_instances.begin() + n);
   }
   // Mixed, and an order that differs from above (insertion order decides collisions).
-  CompareWithCarbon({"127.0.0.1:2004:a", "127.0.0.1:2004", "[::1]:2004:z"}, paths);
-  CompareWithCarbon({plain[4], plain[3], plain[2], plain[1], plain[0]}, paths);
+  lists.push_back({"127.0.0.1:2004:a", "127.0.0.1:2004", "[::1]:2004:z"});
+  lists.push_back({plain[4], plain[3], plain[2], plain[1], plain[0]});
+  CompareWithCarbon(lists, paths);
 }
 
 TEST(RingTest, CollisionsAreBumpedLikeCarbon) {
   // Many destinations make position collisions certain (20 * 100 replicas in 65536 slots).
   std::vector<std::string> dests;
   for (int i = 0; i < 20; ++i) dests.push_back("10.0.0." + std::to_string(i) + ":2004");
+  ConsistentHashRing ring([&] {
+    std::vector<Destination> d;
+    for (const auto& s : dests) d.push_back(*ParseDestination(s, 2004));
+    return d;
+  }());
+  // Bumped entries exist: some position is not the md5 prefix of any replica key.
+  std::set<uint32_t> raw;
+  for (int i = 0; i < 20; ++i) {
+    for (int r = 0; r < 100; ++r) {
+      raw.insert(Md5Prefix16("('10.0.0." + std::to_string(i) + "', None):" + std::to_string(r)));
+    }
+  }
+  EXPECT_LT(raw.size(), 2000u);
   std::mt19937_64 rng(5);
   std::vector<std::string> paths;
   for (int i = 0; i < 3000; ++i) paths.push_back(RandomPath(rng));
-  CompareWithCarbon(dests, paths);
+  CompareWithCarbon({dests}, paths);
 }
 
 TEST(RouteCacheTest, SameAnswersAsRouteAndBounded) {

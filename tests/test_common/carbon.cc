@@ -1,12 +1,12 @@
 #include "test_common/carbon.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <bit>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 
@@ -93,8 +93,9 @@ StatusOr<std::vector<WhisperPoint>> ReadWhisperFile(const std::string& file) {
     // Align to whole points.
     off_t from = start + (data - start) / 12 * 12;
     off_t to = std::min<off_t>(end, start + (hole - start + 11) / 12 * 12);
-    for (off_t chunk = from; chunk < to; chunk += 12 * 65536) {
-      size_t n = static_cast<size_t>(std::min<off_t>(to - chunk, 12 * 65536));
+    constexpr off_t kChunk = off_t{12} * 65536;  // whole points per read
+    for (off_t chunk = from; chunk < to; chunk += kChunk) {
+      size_t n = static_cast<size_t>(std::min<off_t>(to - chunk, kChunk));
       buf.resize(n);
       if (!ReadAt(fd, buf.data(), n, chunk)) return Internal(file + ": short read");
       for (size_t i = 0; i + 12 <= n; i += 12) {
