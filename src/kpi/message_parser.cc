@@ -14,6 +14,10 @@
 #include <system_error>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "kpi/path_rules.h"
 
 namespace vs::kpi {
@@ -212,6 +216,24 @@ bool IsTextSpace(char c) {
   return u <= ' ' && (u == ' ' || (u >= '\t' && u <= '\r' && u != '\n'));
 }
 
+// The first blank in [p, end), or end. The vector loop may look at bytes past `end` (the next
+// lines) but never past `limit`, the end of the message.
+const char* FindBlank(const char* p, const char* end, const char* limit) {
+#if defined(__SSE2__)
+  while (p < end && limit - p >= 16) {
+    const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i blank = _mm_or_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8(' ')),
+                                       _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8('\t' - 1)),
+                                                     _mm_cmpgt_epi8(_mm_set1_epi8('\r' + 1), c)));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(blank));
+    if (mask != 0) return std::min(p + __builtin_ctz(mask), end);  // '\n' only ever at end
+    p += 16;
+  }
+#endif
+  while (p < end && !IsTextSpace(*p)) ++p;
+  return p;
+}
+
 }  // namespace
 
 const char* MessageRejectName(MessageReject r) {
@@ -278,7 +300,7 @@ struct MessageParser::Impl {
   ParseStats Parse(std::string_view message, DatapointBatch* batch);
   MessageReject ParseJson(std::string_view message);
   void ParseText(std::string_view message);
-  void ParseLine(std::string_view line);
+  void ParseLine(std::string_view line, const char* limit);
   void ParseData(dom::element data, double ts);
   void ParsePrefixes(dom::element prefixes, double ts);
   void ParseSliceData(dom::element slice_data, double ts);
@@ -521,24 +543,27 @@ bool MessageParser::Impl::SliceEntryPath(dom::object metadata, double* ts) {
 // Shape 4: Graphite plaintext, "path value timestamp" per line (fields split on blanks, as
 // carbon's line receiver does). Blank lines are ignored.
 void MessageParser::Impl::ParseText(std::string_view message) {
+  const char* limit = message.data() + message.size();
   while (!message.empty()) {
     size_t nl = message.find('\n');
-    ParseLine(message.substr(0, nl));
+    ParseLine(message.substr(0, nl), limit);
     if (nl == std::string_view::npos) break;
     message.remove_prefix(nl + 1);
   }
 }
 
-void MessageParser::Impl::ParseLine(std::string_view line) {
+void MessageParser::Impl::ParseLine(std::string_view line, const char* limit) {
   std::string_view fields[3];
-  size_t count = 0, i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && IsTextSpace(line[i])) ++i;
-    if (i == line.size()) break;
-    size_t start = i;
-    while (i < line.size() && !IsTextSpace(line[i])) ++i;
+  size_t count = 0;
+  const char* p = line.data();
+  const char* end = p + line.size();
+  while (p < end) {
+    while (p < end && IsTextSpace(*p)) ++p;
+    if (p == end) break;
+    const char* field_end = FindBlank(p, end, limit);
     if (count == 3) return Skip(PointSkip::kMalformedLine);
-    fields[count++] = line.substr(start, i - start);
+    fields[count++] = std::string_view(p, static_cast<size_t>(field_end - p));
+    p = field_end;
   }
   if (count == 0) return;
   if (count != 3) return Skip(PointSkip::kMalformedLine);

@@ -249,6 +249,30 @@ TEST(MessageParserTest, PlaintextShape) {
   });
 }
 
+// Lines of every length with every kind of blank, so that the vectorised field splitter meets
+// blanks at every offset and near the end of the message.
+TEST(MessageParserTest, PlaintextBlanksAtEveryOffset) {
+  const char* blanks[] = {" ", "\t", "  ", "\v", "\f", " \t ", "\r "};
+  std::string message;
+  std::vector<Point> want;
+  uint32_t malformed = 0;
+  for (int i = 0; i < 300; ++i) {
+    const std::string path = std::string(1 + i % 41, 'a' + i % 26) + "." + std::to_string(i);
+    const std::string sep1 = blanks[i % 7], sep2 = blanks[(i / 7) % 7];
+    if (i % 13 == 5) {
+      message += path + sep1 + "1" + sep2 + "2" + sep1 + "3\n";  // four fields
+      ++malformed;
+      continue;
+    }
+    message += (i % 5 == 0 ? sep2 : "") + path + sep1 + std::to_string(i) + sep2 +
+               std::to_string(1000 + i) + (i % 3 == 0 ? "\r" : "") + "\n";
+    want.push_back({path, 1000.0 + i, static_cast<double>(i)});
+  }
+  message += "tail 5 6";  // the last line ends the message without a newline
+  want.push_back({"tail", 6, 5});
+  CheckAll({{"300 lines", message, want, {{PointSkip::kMalformedLine, malformed}}}});
+}
+
 TEST(MessageParserTest, Values) {
   CheckAll({
       {"integer", SeedWithValue("42"), {{"olt.port.m", kTs, 42}}},
