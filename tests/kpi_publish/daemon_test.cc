@@ -174,6 +174,67 @@ INSTANTIATE_TEST_SUITE_P(Shapes, DaemonTest,
                          ::testing::Values(Shape::kSeed, Shape::kKpiEvent, Shape::kKpiEvent2),
                          [](const auto& info) { return std::string(ShapeName(info.param)); });
 
+// A metric's value from a Prometheus text page; -1 when absent.
+double MetricValue(const std::string& page, const std::string& name) {
+  std::smatch m;
+  std::regex re("(^|\n)" + std::regex_replace(name, std::regex(R"([{}"])"), R"(\$&)") +
+                " ([-0-9.e+]+)");
+  if (!std::regex_search(page, m, re)) return -1;
+  return std::stod(m[2]);
+}
+
+double DaemonMetric(uint16_t port, const std::string& name) {
+  auto r = HttpCall({.url = fmt::format("http://127.0.0.1:{}/metrics", port),
+                     .timeout = std::chrono::seconds(2)});
+  return r.ok() ? MetricValue(r->body, name) : -1;
+}
+
+TEST(DaemonFaultTest, BrokerDownAndUpLosesNoSample) {
+  auto mc = kafka::MockCluster::Start(1);
+  ASSERT_TRUE(mc.ok());
+  ASSERT_TRUE((*mc)->CreateTopic("voltha.kpis", 2).ok());
+  auto admin_port = FreeLoopbackPort();
+  ASSERT_TRUE(admin_port.ok());
+  TempDir dir;
+  Subprocess daemon;
+  ASSERT_TRUE(daemon.Start(
+      {Binary(), "-K", (*mc)->bootstrap(), "--interval", "0.2", "--instance-id", "fault",
+       "--simulate-devices", "2", "--admin", fmt::format("127.0.0.1:{}", *admin_port),
+       "--kafka-opt", "reconnect.backoff.max.ms=500"},
+      dir.File("kpi-publish.log")));
+  ASSERT_TRUE(
+      WaitFor([&] { return HttpStatus(*admin_port, "/readyz") == 200; }, std::chrono::seconds(30)));
+  ASSERT_TRUE((*mc)->SetBrokerDown(1, true).ok());
+  // The daemon notices (not ready) and keeps collecting while Kafka is away.
+  EXPECT_TRUE(
+      WaitFor([&] { return HttpStatus(*admin_port, "/readyz") == 503; }, std::chrono::seconds(20)));
+  const double ticks = DaemonMetric(*admin_port, "kpi_publish_ticks_total");
+  ASSERT_GT(ticks, 0);
+  EXPECT_TRUE(
+      WaitFor([&] { return DaemonMetric(*admin_port, "kpi_publish_ticks_total") >= ticks + 5; },
+              std::chrono::seconds(20)));
+  EXPECT_GT(DaemonMetric(*admin_port, "kpi_publish_outstanding_messages"), 0);
+  ASSERT_TRUE((*mc)->SetBrokerDown(1, false).ok());
+  EXPECT_TRUE(
+      WaitFor([&] { return HttpStatus(*admin_port, "/readyz") == 200; }, std::chrono::seconds(30)));
+  daemon.Signal(SIGTERM);
+  int status = daemon.Wait(std::chrono::seconds(20));
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  std::string log = vs::testing::ReadFile(dir.File("kpi-publish.log"));
+  long delivered = DeliveredFromLog(log);  // requires "0 failed, 0 dropped"
+  ASSERT_GT(delivered, 0) << log;
+  auto all = ConsumeUntil((*mc)->bootstrap(), "voltha.kpis", 2,
+                          [&](const std::vector<std::string>& m) {
+                            return static_cast<long>(Points(m).size()) >= delivered;
+                          },
+                          std::chrono::seconds(30));
+  EXPECT_EQ(static_cast<long>(Points(all).size()), delivered);
+  // Every round is there: rss-mb once per tick, ticks during the outage included.
+  int rounds = 0;
+  for (const auto& p : Points(all)) rounds += p.path == "voltha.internal.fault.rss-mb";
+  EXPECT_GE(rounds, ticks + 5);
+}
+
 TEST(DaemonRateTest, RateSetsSimulatedMessagesPerSecond) {
   auto mc = kafka::MockCluster::Start(1);
   ASSERT_TRUE(mc.ok());
