@@ -1,5 +1,7 @@
 // The executor: text/template/exec.go over our tree and Value model.
 #include <algorithm>
+#include <iterator>
+#include <span>
 
 #include "tmpl/builtins.h"
 #include "tmpl/gofmt.h"
@@ -155,11 +157,16 @@ class Exec {
 
   // ---- walking ----
   Flow Walk(const Value& dot, const std::vector<Node>& list) {
-    for (const Node& n : list) {
-      Flow f = WalkNode(dot, n);
-      if (f != Flow::kNormal) return f;
+    if (++nesting_ > limits_.max_nesting) {
+      return Fail(list.empty() ? 0 : list[0].pos, 0, "template nesting too deep");
     }
-    return Flow::kNormal;
+    Flow f = Flow::kNormal;
+    for (const Node& n : list) {
+      f = WalkNode(dot, n);
+      if (f != Flow::kNormal) break;
+    }
+    nesting_--;
+    return f;
   }
 
   Flow WalkNode(const Value& dot, const Node& n) {
@@ -170,6 +177,19 @@ class Exec {
         if (!CheckOutput()) return Flow::kError;
         return Flow::kNormal;
       case NodeType::kAction: {
+        if (n.pipe->decl.empty() && n.pipe->cmds.size() == 1) {
+          // print/printf/println straight into the output: no intermediate string.
+          const Command& cmd = n.pipe->cmds[0];
+          const Operand& f = cmd.args[0];
+          if (f.type == OpType::kIdentifier && f.func == nullptr &&
+              (f.builtin == kPrintf || f.builtin == kPrint || f.builtin == kPrintln)) {
+            Value unused;
+            if (!EvalCall(dot, f, cmd.args, 1, nullptr, &unused, nullptr, out_)) {
+              return Flow::kError;
+            }
+            return CheckOutput() ? Flow::kNormal : Flow::kError;
+          }
+        }
         Value v;
         if (!EvalPipeline(dot, n.pipe.get(), &v)) return Flow::kError;
         if (n.pipe->decl.empty()) {
@@ -286,6 +306,11 @@ class Exec {
   bool EvalPipeline(const Value& dot, const Pipe* pipe, Value* out) {
     *out = Value();
     if (pipe == nullptr) return true;
+    if (++nesting_ > limits_.max_nesting) return FailB(pipe->pos, 0, "template nesting too deep");
+    struct Unnest {
+      int* n;
+      ~Unnest() { --*n; }
+    } unnest{&nesting_};
     Value value;
     bool first = true;
     for (const Command& cmd : pipe->cmds) {
@@ -494,7 +519,8 @@ class Exec {
 
   // Calls the function named by `fn` with args[first_arg..] and the pipeline's final value.
   bool EvalCall(const Value& dot, const Operand& fn, const std::vector<Operand>& args,
-                size_t first_arg, const Value* final, Value* out, const Operand* self = nullptr) {
+                size_t first_arg, const Value* final, Value* out, const Operand* self = nullptr,
+                std::string* direct = nullptr) {
     const Signature& sig = fn.func ? *fn.sig : BuiltinSignature(fn.builtin);
     size_t nargs = args.size() > first_arg ? args.size() - first_arg : 0;
     size_t num_in = nargs + (final ? 1 : 0);
@@ -526,8 +552,14 @@ class Exec {
       return true;
     }
     // Small-vector of arguments: most calls have few.
-    std::vector<Value> argv;
-    argv.resize(num_in);
+    // Arguments live on the stack for the usual few; a vector beyond that.
+    Value small[6];
+    std::vector<Value> large;
+    std::span<Value> argv(small, num_in);
+    if (num_in > std::size(small)) {
+      large.resize(num_in);
+      argv = std::span<Value>(large);
+    }
     size_t i = 0;
     for (; i < num_fixed && i < nargs; ++i) {
       if (!EvalArg(dot, sig.params[i], args[first_arg + i], &argv[i])) return false;
@@ -544,7 +576,18 @@ class Exec {
       const Operand& where = self ? *self : fn;
       if (!ValidateType(where, &argv[i], t)) return false;
     }
-    StatusOr<Value> r = fn.func ? (*fn.func)(ctx_, argv) : CallBuiltin(fn.builtin, ctx_, argv);
+    std::span<const Value> cargs(argv.data(), argv.size());
+    if (direct != nullptr) {
+      if (fn.builtin == kPrintf) {
+        gofmt::Sprintf(cargs[0].as_string(), cargs.subspan(1), direct);
+      } else if (fn.builtin == kPrint) {
+        gofmt::Sprint(cargs, direct);
+      } else {
+        gofmt::Sprintln(cargs, direct);
+      }
+      return true;
+    }
+    StatusOr<Value> r = fn.func ? (*fn.func)(ctx_, cargs) : CallBuiltin(fn.builtin, ctx_, cargs);
     if (!r.ok()) return FailOp(fn, "error calling " + name + ": " + r.status().message());
     if (r->kind() == Value::Kind::kString && r->size() > limits_.max_output) {
       return FailOp(fn, "error calling " + name + ": result exceeds the output limit");
@@ -562,6 +605,7 @@ class Exec {
   std::vector<std::pair<std::string_view, Value>> vars_;
   CallContext ctx_;
   int depth_ = 0;
+  int nesting_ = 0;
 };
 
 }  // namespace

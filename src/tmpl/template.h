@@ -87,6 +87,7 @@ class Template {
     size_t max_output = size_t{1} << 30;  // bytes
     int max_depth = 1000;                 // nested {{template}} calls
     uint64_t max_steps = UINT64_MAX;      // nodes walked (fuzzing bounds run time)
+    int max_nesting = 3000;               // recursion of blocks and pipelines, all templates
   };
   Status Execute(const Value& data, std::string* out, const Limits& limits) const;
 

@@ -35,7 +35,7 @@ class Value {
   using Entry = std::pair<std::string, Value>;
   using Map = std::vector<Entry>;
 
-  Value() = default;  // kInvalid
+  Value() noexcept {}  // kInvalid
   static Value Null() { return Value(Kind::kNil); }
   static Value Bool(bool b);
   static Value Int(int64_t i);
