@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <system_error>
@@ -79,6 +78,38 @@ bool IsJsonNumber(std::string_view t) {
   return i == n;
 }
 
+// Reads a number as std::from_chars does (locale-independent, unlike strtod), but gives +-inf on
+// overflow and +-0 on underflow, which from_chars reports alike as out of range without a value.
+// False when s is not wholly a number.
+bool ReadDouble(std::string_view s, double* out) {
+  const char* end = s.data() + s.size();
+  auto r = std::from_chars(s.data(), end, *out, std::chars_format::general);
+  if (r.ptr != end) return false;
+  if (r.ec == std::errc()) return true;
+  if (r.ec != std::errc::result_out_of_range) return false;
+  // Which way: the decimal exponent of the first significant digit (the value is either above
+  // 1e308 or below 1e-307, so its sign decides).
+  const bool negative = s[0] == '-';
+  const size_t mantissa_end = std::min(s.find_first_of("eE"), s.size());
+  const size_t point = std::min(s.find('.'), mantissa_end);
+  const size_t first = s.find_first_of("123456789");
+  long e10 =
+      first < point ? static_cast<long>(point - first) - 1 : -static_cast<long>(first - point);
+  if (mantissa_end < s.size()) {
+    std::string_view exp = s.substr(mantissa_end + 1);
+    const bool exp_negative = !exp.empty() && exp[0] == '-';
+    if (!exp.empty() && (exp[0] == '-' || exp[0] == '+')) exp.remove_prefix(1);
+    long e = 0;
+    if (std::from_chars(exp.data(), exp.data() + exp.size(), e).ec != std::errc()) {
+      e = 1L << 40;  // more digits than a long holds: only its sign matters
+    }
+    e10 += exp_negative ? -e : e;
+  }
+  const double magnitude = e10 >= 0 ? HUGE_VAL : 0.0;
+  *out = negative ? -magnitude : magnitude;
+  return true;
+}
+
 // Bounded writer into the padded buffer (the rewrite never grows the document; the bound is
 // a second line of defence).
 struct Writer {
@@ -109,8 +140,8 @@ bool PutNumber(std::string_view token, Writer* w) {
       if (std::from_chars(token.data(), end, v).ec == std::errc()) return w->Put(token);
     }
   }
-  const std::string copy(token);  // strtod needs a terminator; this is the rare slow path
-  const double d = std::strtod(copy.c_str(), nullptr);
+  double d;
+  if (!ReadDouble(token, &d)) return false;
   if (!std::isfinite(d)) return w->Put("null");
   if (!integer) return w->Put(token);
   char sci[64];
@@ -162,8 +193,6 @@ bool RewriteNumbers(std::string_view in, Writer* w) {
   return true;
 }
 
-// A number for a plaintext field: what std::from_chars reads (an optional '+' too), fully
-// consumed; out of range gives +-inf (overflow) or the tiny value (underflow) via strtod.
 // The common plaintext numbers ("1700000000", "-12.5") exactly and quickly: at most 15
 // significant digits fit a double exactly, and one correctly rounded division by an exact power
 // of ten then gives the correctly rounded result (Clinger's fast path). Anything else: false.
@@ -194,17 +223,12 @@ bool FastDecimal(std::string_view s, double* out) {
   return true;
 }
 
+// A number for a plaintext field: what std::from_chars reads (an optional '+' too), fully
+// consumed; out of range gives +-inf (overflow) or +-0 (underflow).
 bool ParseTextNumber(std::string_view s, double* out) {
   if (FastDecimal(s, out)) return true;
   if (s.size() > 1 && s[0] == '+' && s[1] != '-') s.remove_prefix(1);
-  auto r = std::from_chars(s.data(), s.data() + s.size(), *out, std::chars_format::general);
-  if (r.ptr != s.data() + s.size()) return false;
-  if (r.ec == std::errc::result_out_of_range) {
-    const std::string copy(s);
-    *out = std::strtod(copy.c_str(), nullptr);
-    return true;
-  }
-  return r.ec == std::errc();
+  return ReadDouble(s, out);
 }
 
 bool GoodTimestamp(double ts) { return ts > 0 && std::isfinite(ts); }
