@@ -74,9 +74,13 @@ Status CommitFile(StagedFile* staged, bool keep_backup) {
     std::string bak_tmp = TempPrefix(target) + "bak." + std::to_string(getpid());
     unlink(bak_tmp.c_str());
     if (link(target.c_str(), bak_tmp.c_str()) == 0) {
-      if (rename(bak_tmp.c_str(), bak.c_str()) != 0) {
-        Status st = ErrnoStatus("rename " + bak_tmp + " -> " + bak, errno);
-        unlink(bak_tmp.c_str());
+      int rc = rename(bak_tmp.c_str(), bak.c_str());
+      int err = errno;
+      // rename() between two links of one inode (a write killed after its .bak step left
+      // .bak == target) succeeds without doing anything: the temp link must go either way.
+      unlink(bak_tmp.c_str());
+      if (rc != 0) {
+        Status st = ErrnoStatus("rename " + bak_tmp + " -> " + bak, err);
         AbortFile(*staged);
         return st;
       }

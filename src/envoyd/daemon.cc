@@ -6,6 +6,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <cstdlib>
 #include <deque>
 #include <mutex>
@@ -282,11 +283,17 @@ int RunDaemon(const Options& o, SignalWatcher* signals) {
   }
 
   Inbox inbox;
-  std::jthread watch_thread([&o, &inbox](std::stop_token stop) {
+  std::atomic<bool> watcher_invalid{false};
+  std::jthread watch_thread([&o, &inbox, &watcher_invalid](std::stop_token stop) {
     auto on_error = [&inbox](const Status& st) { inbox.PushError(st); };
     auto w = MakeStoreWatcher(o, stop, on_error);
     if (!w.ok()) {
-      if (!stop.stop_requested()) inbox.PushError(w.status().WithContext("store watcher"));
+      // Only a stop or bad options end up here (resolution retries forever): the latter is a
+      // configuration error, fatal like a bad flag.
+      if (!stop.stop_requested()) {
+        watcher_invalid = true;
+        inbox.PushError(w.status().WithContext("store watcher"));
+      }
       return;
     }
     (*w)->Run(
@@ -296,6 +303,7 @@ int RunDaemon(const Options& o, SignalWatcher* signals) {
                o.kv, o.kv == "file" ? o.kv_file : o.assignment_key, template_path, o.envoy_config);
 
   bool stopping = false;
+  int exit_code = 0;
   for (;;) {
     // Children first: exits feed the supervisor before it decides anything.
     for (const auto& ev : runner.Reap()) supervisor.OnExit(ev.pid, ev.wait_status);
@@ -342,6 +350,12 @@ int RunDaemon(const Options& o, SignalWatcher* signals) {
     std::deque<Status> errors;
     inbox.Take(&values, &errors);
     for (const auto& e : errors) engine.OnKvError(e);
+    if (watcher_invalid && !stopping) {
+      spdlog::error("cannot watch the store: giving up");
+      exit_code = 2;
+      stopping = true;
+      supervisor.BeginShutdown();
+    }
     if (!stopping) {
       for (const auto& v : values) engine.OnObservation(v);
     }
@@ -350,7 +364,7 @@ int RunDaemon(const Options& o, SignalWatcher* signals) {
   watch_thread.join();
   admin.Stop();
   spdlog::info("envoyd stopped");
-  return 0;
+  return exit_code;
 }
 
 int RunOnce(const Options& o) {

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -55,6 +56,21 @@ TEST(AtomicFile, StageAbortAndStaleCleanup) {
   EXPECT_EQ(RemoveStaleTempFiles(f), 2);
   EXPECT_TRUE(std::filesystem::exists(d.File("other.tmp.1")));
   EXPECT_EQ(ReadFile(f), "old");
+}
+
+TEST(AtomicFile, BackupWhenBakIsAlreadyTheTarget) {
+  // A writer killed between its .bak step and its rename leaves .bak and the target as two
+  // links of one inode; rename() between them is a no-op, which must not leave a temp link.
+  TempDir d;
+  std::string f = d.File("cfg.json");
+  WriteFile(f, "old");
+  ASSERT_EQ(link(f.c_str(), (f + ".bak").c_str()), 0);
+  ASSERT_TRUE(WriteFileAtomically(f, "new", true).ok());
+  EXPECT_EQ(ReadFile(f), "new");
+  EXPECT_EQ(ReadFile(f + ".bak"), "old");
+  size_t n = 0;
+  for (auto& e : std::filesystem::directory_iterator(d.path())) (void)e, ++n;
+  EXPECT_EQ(n, 2u);
 }
 
 TEST(AtomicFile, ErrorsCarryThePath) {

@@ -135,8 +135,7 @@ TEST(TemplateDataJson, IsValidJsonWithEveryVariable) {
   auto a = ParseAssignment(R"({"0002":{"id":"q\"x","host":"10.0.0.2"},"0001":{"host":"fd00::1"}})",
                            50556);
   ASSERT_TRUE(a.ok());
-  TemplateData d{"10.9.9.9:50556", "10.9.9.9", 50556, "8882", "8443", "50555", "/e/eds.json",
-                 &*a};
+  TemplateData d{"10.9.9.9:50556", "10.9.9.9", 50556, "8882", "8443", "50555", "/e/eds.json", &*a};
   std::string json = TemplateDataJson(d);
   simdjson::dom::parser p;
   simdjson::dom::element doc;

@@ -48,8 +48,8 @@ void Append(const std::string& file, const std::string& line) {
 }
 
 void Event(const std::string& what) {
-  Append("events.log", "epoch=" + std::to_string(g_epoch) + " pid=" + std::to_string(getpid()) +
-                           " " + what);
+  Append("events.log",
+         "epoch=" + std::to_string(g_epoch) + " pid=" + std::to_string(getpid()) + " " + what);
 }
 
 std::string Slurp(const std::string& path, bool* ok) {
@@ -63,9 +63,7 @@ std::string Slurp(const std::string& path, bool* ok) {
 bool Exists(const std::string& p) { return access(p.c_str(), F_OK) == 0; }
 
 std::string PidFile(int epoch) { return g_state + "/epoch." + std::to_string(epoch) + ".pid"; }
-std::string ReadyFile(int epoch) {
-  return g_state + "/epoch." + std::to_string(epoch) + ".ready";
-}
+std::string ReadyFile(int epoch) { return g_state + "/epoch." + std::to_string(epoch) + ".ready"; }
 
 pid_t LivePid(int epoch) {
   bool ok;
@@ -114,13 +112,20 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--restart-epoch") g_epoch = std::atoi(next().c_str());
-    else if (a == "--config-path" || a == "-c") config = next();
-    else if (a == "--base-id") base_id = std::atoi(next().c_str());
-    else if (a == "--drain-time-s") drain = std::atoi(next().c_str());
-    else if (a == "--parent-shutdown-time-s") parent_shutdown = std::atoi(next().c_str());
-    else if (a == "--mode") mode = next();
-    else if (a == "--log-level" || a == "-l") next();
+    if (a == "--restart-epoch")
+      g_epoch = std::atoi(next().c_str());
+    else if (a == "--config-path" || a == "-c")
+      config = next();
+    else if (a == "--base-id")
+      base_id = std::atoi(next().c_str());
+    else if (a == "--drain-time-s")
+      drain = std::atoi(next().c_str());
+    else if (a == "--parent-shutdown-time-s")
+      parent_shutdown = std::atoi(next().c_str());
+    else if (a == "--mode")
+      mode = next();
+    else if (a == "--log-level" || a == "-l")
+      next();
     else {
       std::fprintf(stderr, "fake_envoy: unknown argument %s\n", a.c_str());
       return 2;
@@ -204,8 +209,8 @@ int main(int argc, char** argv) {
       }
       if (g_epoch >= 1) {
         if (pid_t p = LivePid(g_epoch - 1); p > 0) {
-          Event("drain epoch=" + std::to_string(g_epoch - 1) + " drain_time_s=" +
-                std::to_string(drain));
+          Event("drain epoch=" + std::to_string(g_epoch - 1) +
+                " drain_time_s=" + std::to_string(drain));
           union sigval v;
           v.sival_int = parent_shutdown;
           sigqueue(p, SIGUSR2, v);
@@ -213,12 +218,12 @@ int main(int argc, char** argv) {
       }
     }
     auto deadline = std::min(ready ? exit_at : ready_at, exit_at);
-    int ms = deadline == Clock::time_point::max()
-                 ? 1000
-                 : static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        deadline - now)
-                                        .count()) +
-                       1;
+    int ms =
+        deadline == Clock::time_point::max()
+            ? 1000
+            : static_cast<int>(
+                  std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) +
+                  1;
     if (ms > 1000) ms = 1000;
     if (ms < 0) ms = 0;
     pollfd p{sfd, POLLIN, 0};
