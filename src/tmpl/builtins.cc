@@ -1,5 +1,7 @@
 #include "tmpl/builtins.h"
 
+#include <vector>
+
 #include "tmpl/gofmt.h"
 #include "tmpl/tree.h"
 #include "tmpl/unicode.h"
@@ -204,8 +206,13 @@ StatusOr<Value> Slice(std::span<const Value> args) {
 // text/template's evalArgs: one string argument as is, else fmt.Sprint.
 std::string EvalArgs(std::span<const Value> args) {
   if (args.size() == 1 && args[0].kind() == Value::Kind::kString) return args[0].as_string();
+  // printableValue turns a nil argument into the string "<no value>" before fmt.Sprint.
+  std::vector<Value> printable(args.begin(), args.end());
+  for (Value& v : printable) {
+    if (IsNilish(v)) v = Value::String("<no value>");
+  }
   std::string s;
-  gofmt::Sprint(args, &s);
+  gofmt::Sprint(printable, &s);
   return s;
 }
 

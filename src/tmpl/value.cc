@@ -154,10 +154,10 @@ class JsonParser {
   }
 
   Status ParseValue(Value* out, int depth) {
-    if (depth > kMaxJsonDepth) return Error("exceeded max depth");
     SkipSpace();
     if (pos_ >= s_.size()) return Error("unexpected end of JSON input");
     char c = s_[pos_];
+    if ((c == '{' || c == '[') && depth + 1 > kMaxJsonDepth) return Error("exceeded max depth");
     switch (c) {
       case '{': {
         ++pos_;

@@ -316,6 +316,10 @@ case("json_bad_escape", "{{.}}")
 RAW_DATA["json_bad_escape"] = b'"\\x"'
 case("json_ws", "{{.a}}")
 RAW_DATA["json_ws"] = b' \t\r\n{ "a" :\n [ 1 , 2 ] } \n'
+case("json_depth_10000", "{{len .}}")
+RAW_DATA["json_depth_10000"] = b"[" * 10000 + b"]" * 10000
+case("json_depth_10001", "{{len .}}")
+RAW_DATA["json_depth_10001"] = b"[" * 10001 + b"]" * 10001
 
 # ---- consul-template functions ----
 case("isfirst", "{{range .VolthaRR}}{{if isFirst}}first:{{else}},{{end}}{{.}}{{end}}")
@@ -375,6 +379,55 @@ case("typed_string_arg_missing", "{{toUpper .nope}}")
 case("typed_string_arg_nil", "{{toUpper nil}}")
 case("typed_string_from_json", "{{toUpper (index .strs 0)}} {{range .strs}}{{toUpper .}}{{end}}")
 case("typed_pipe_final", "{{.i | toUpper}}")
+
+
+# ---- more edges (added after the first runs) ----
+case("trim_empty_action", "{{- -}}")
+case("spaces_in_action", "{{  .s  }}{{ printf  \"%s\"   .s }}")
+case("string_with_delims", "{{\"}}\"}}{{`{{`}}")
+case("dollar_assign", "{{$ = 1}}{{$}}")
+case("range_one_var_map", "{{range $v := .m}}{{$v}};{{end}}")
+case("with_decl_var", "{{with $x := .m}}{{$x.a}}{{.b}}{{end}}")
+case("if_not_and", "{{if and .s (not .fls)}}yes{{end}}{{if not .nope}}none{{end}}")
+case("len_of_index", "{{len (index .list 5)}} {{len (index .list 6)}}")
+case("eq_int64_int", "{{eq (add 1 2) 3}} {{lt (add 1 2) 4}} {{eq (add 1.0 2) 3.0}}")
+case("comment_trim_variants", "a {{- /* x */}} b {{/* y */ -}} c")
+case("raw_string_unicode", "{{`\u65e5\\n\u00e9`}}")
+case("deep_if_nesting", "{{if .t}}" * 100 + "deep" + "{{end}}" * 100)
+case("html_non_string", "{{html .n}} {{html .list}} {{js .m}} {{urlquery .nul}}")
+# html/js/urlquery print a nil argument as "<no value>" (a string, for fmt's spacing).
+case("escapers_nil_args", "{{html .nope 1 2}}|{{js nil}}|{{urlquery 1 .nul 2}}|{{html .nul}}")
+case("print_float_consts", "{{print 1.0 1e6 1e21 0.000001 -0.0 123456789.0}}")
+case("neg_zero_consts", "{{-0.0}} {{-0}} {{printf \"%v %v\" -0.0 -0}}")
+case("const_underscore_forms", "{{0x_1F}} {{1_0.5}} {{.1e3}} {{0b_1}} {{1_000_000}}")
+case("const_char_escapes", "{{'\\''}} {{'\\x41'}} {{'\\u00e9'}} {{'\\U0001F600'}} {{'\\\\'}}")
+case("const_int_extremes", "{{9223372036854775807}} {{-9223372036854775808}}")
+case("const_int_too_big", "{{-9223372036854775809}}")
+case("printf_float_const_d", "{{printf \"%d %v %T\" 1e3 1e3 'a'}}")
+case("printf_width_map", "{{printf \"%6v|%-3v\" .m .emptymap}}")
+case("range_else_var", "{{range $i, $e := .emptylist}}{{$i}}{{else}}{{$.s}}{{end}}")
+case("template_in_range", "{{define \"row\"}}<{{.}}>{{end}}{{range .strs}}{{template \"row\" .}}{{end}}")
+case("block_in_define", "{{define \"outer\"}}[{{block \"inner\" .}}{{.}}{{end}}]{{end}}{{template \"outer\" .s}}{{template \"inner\" 1}}")
+case("index_chained_var", "{{$l := .list}}{{index $l 6 \"k\"}} {{(index $l 5).x}}")
+case("var_shadow_range", "{{$x := \"outer\"}}{{range .strs}}{{$x := .}}{{end}}{{$x}}")
+case("assign_in_range", "{{$n := 0}}{{range .strs}}{{$n = .}}{{end}}{{$n}}")
+case("pipe_into_if", "{{if .strs | len | eq 3}}three{{end}}")
+case("parens_nested", "{{print (print (print (len .s)))}}")
+case("missing_in_pipeline_print", "{{.nope | print}} {{.nope | printf \"%v\"}}")
+case("null_in_list_printf", "{{printf \"%v|%d|%s|%x\" .list .list .list .list}}")
+case("printf_sharp_q_backquote", "{{printf \"%#q|%#q|%#q\" \"a`b\" \"tab\\tx\" \"\u00e9\"}}")
+case("printf_plus_q_unicode", "{{printf \"%+q|%q|%x\" \"\u2603\\u00ad\" \"\\u00ad\\u200b\" \"\u2603\"}}")
+case("js_unicode_nonprint", "{{js \"\\u00ad\\u2028x\\u0000\"}}")
+case("eq_bool_nil", "{{eq .t true false}} {{eq .nul nil}} {{ne .nope nil}}")
+case("and_or_return_values", "{{and .s .list}} {{or .emptylist .m}} {{and .nope 1}} {{or .zero .empty}}")
+case("not_pipe", "{{.t | not}} {{.nope | not}}")
+case("define_uses_funcs", "{{define \"j\"}}{{toJSON .}}{{end}}{{template \"j\" .m.c}}")
+case("regex_greedy_lazy", "{{regexReplaceAll \"a.*?b\" \"X\" \"aXbaYYb\"}} {{regexReplaceAll \"(a)|(b)\" \"[$1$2]\" \"abc\"}}")
+case("split_join_unicode", "{{join \"\u00b7\" (split \"\u2603\" \"a\u2603b\u2603\")}}")
+case("indent_multi_blank", "{{indent 3 \"a\\n\\n  b\\n\"}}")
+case("tojson_nested_pretty", "{{toJSONPretty .list}}")
+case("totitle_unicode_sep", "{{toTitle \"\u00e9t\u00e9 \u00e0-la carte\u3000x\"}}")
+case("contains_list_types", "{{contains 1 .mixed}} {{contains 1.0 .mixed}} {{contains \"x\" .mixed}} {{contains .nul .nums}}")
 
 # ---- VOLTHA-style templates ----
 VOLTHA = '''{

@@ -66,3 +66,19 @@ TEST(ValueTest, ToJsonMatchesGo) {
 
 }  // namespace
 }  // namespace vs::tmpl
+
+namespace vs::tmpl {
+namespace {
+
+TEST(ValueTest, JsonNestingLimitIsGos) {
+  // Go's decoder allows 10000 levels; so do we, without exhausting the stack.
+  std::string ok = std::string(9999, '[') + std::string(9999, ']');
+  EXPECT_TRUE(ParseJson(ok).ok());
+  std::string deep = std::string(10001, '[') + std::string(10001, ']');
+  StatusOr<Value> v = ParseJson(deep);
+  ASSERT_FALSE(v.ok());
+  EXPECT_NE(v.status().message().find("exceeded max depth"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vs::tmpl
