@@ -26,21 +26,58 @@ using vs::testing::WaitFor;
 constexpr char kKey[] = "service/voltha/data/core/assignment";
 constexpr auto kTimeout = milliseconds(15000);
 
+// A CA, and a server and a client certificate for 127.0.0.1 signed by it, made with the
+// openssl CLI (EC P-256, valid one day).
+bool MakeCertificates(const TempDir& dir) {
+  std::string cmd =
+      "cd '" + dir.path() +
+      "' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+      " -keyout ca.key -out ca.pem -days 1 -subj /CN=test-ca"
+      " && printf 'subjectAltName=IP:127.0.0.1\\nextendedKeyUsage=serverAuth,clientAuth\\n'"
+      " > ext.cnf && for n in server client; do"
+      " openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+      " -keyout $n.key -out $n.csr -subj /CN=$n &&"
+      " openssl x509 -req -in $n.csr -CA ca.pem -CAkey ca.key -CAcreateserial"
+      " -out $n.pem -days 1 -extfile ext.cnf || exit 1; done 2>/dev/null";
+  int rc = -1;
+  vs::testing::Run(cmd, &rc);
+  return rc == 0;
+}
+
 class Etcd {
  public:
-  Etcd() {
+  // tls: https on the client port, client certificates required (--client-cert-auth).
+  explicit Etcd(bool tls = false) : tls_(tls) {
     client_port_ = *FreeLoopbackPort();
     peer_port_ = *FreeLoopbackPort();
   }
   ~Etcd() { Kill(); }
   bool Start() {
-    std::string client = "http://127.0.0.1:" + std::to_string(client_port_);
+    std::string client =
+        (tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(client_port_);
     std::string peer = "http://127.0.0.1:" + std::to_string(peer_port_);
-    bool started =
-        proc_.Start({"etcd", "--name", "t", "--data-dir", dir_.File("data"), "--listen-client-urls",
-                     client, "--advertise-client-urls", client, "--listen-peer-urls", peer,
-                     "--initial-advertise-peer-urls", peer, "--initial-cluster", "t=" + peer},
-                    dir_.File("etcd.log"));
+    std::vector<std::string> argv = {"etcd",
+                                     "--name",
+                                     "t",
+                                     "--data-dir",
+                                     dir_.File("data"),
+                                     "--listen-client-urls",
+                                     client,
+                                     "--advertise-client-urls",
+                                     client,
+                                     "--listen-peer-urls",
+                                     peer,
+                                     "--initial-advertise-peer-urls",
+                                     peer,
+                                     "--initial-cluster",
+                                     "t=" + peer};
+    if (tls_) {
+      if (!certs_made_ && !(certs_made_ = MakeCertificates(dir_))) return false;
+      argv.insert(argv.end(),
+                  {"--cert-file", dir_.File("server.pem"), "--key-file", dir_.File("server.key"),
+                   "--client-cert-auth", "--trusted-ca-file", dir_.File("ca.pem")});
+    }
+    bool started = proc_.Start(argv, dir_.File("etcd.log"));
     if (!started) return false;
     // Up when the gateway answers a read.
     return WaitFor([&] { return Post("/v3/kv/range", "{\"key\":\"eA==\"}").ok(); }, kTimeout,
@@ -54,8 +91,11 @@ class Etcd {
   StatusOr<std::string> Post(const std::string& path, const std::string& body) {
     HttpRequest req;
     req.method = "POST";
-    req.url = "http://" + address() + path;
+    req.url = (tls_ ? "https://" : "http://") + address() + path;
     req.body = body;
+    if (tls_) req.ca_file = dir_.File("ca.pem");
+    if (tls_) req.cert_file = dir_.File("client.pem");
+    if (tls_) req.key_file = dir_.File("client.key");
     req.timeout = std::chrono::seconds(5);
     auto resp = HttpCall(req);
     if (!resp.ok()) return resp.status();
@@ -79,18 +119,22 @@ class Etcd {
     return parsed.ok() ? parsed->revision : -1;
   }
   std::string log() const { return vs::testing::ReadFile(dir_.File("etcd.log")); }
+  std::string File(const std::string& name) const { return dir_.File(name); }
 
  private:
+  bool tls_;
+  bool certs_made_ = false;
   TempDir dir_;
   uint16_t client_port_ = 0;
   uint16_t peer_port_ = 0;
   Subprocess proc_;
 };
 
-std::unique_ptr<Watcher> MakeEtcdWatcher(const std::string& address) {
+std::unique_ptr<Watcher> MakeEtcdWatcher(const std::string& address, const TlsOptions& tls = {}) {
   WatcherOptions o;
   o.kind = StoreKind::kEtcd;
   o.address = address;
+  o.tls = tls;
   o.key = kKey;
   o.pacing = {milliseconds(100), milliseconds(500)};
   auto w = MakeWatcher(o);
@@ -205,6 +249,33 @@ TEST_F(EtcdWatcherTest, StopWhileEtcdIsDown) {
   etcd_.Kill();
   ASSERT_TRUE(WaitFor([&] { return !rec.errors().empty(); }, kTimeout));
   EXPECT_LT(rec.Stop(), milliseconds(1000));
+}
+
+TEST(EtcdWatcherTlsTest, WatchesOverTlsWithAClientCertificate) {
+  Etcd etcd(/*tls=*/true);
+  ASSERT_TRUE(etcd.Start()) << etcd.log();
+  etcd.Put("secure");
+  TlsOptions tls;
+  tls.ca_file = etcd.File("ca.pem");
+  tls.cert_file = etcd.File("client.pem");
+  tls.key_file = etcd.File("client.key");
+  auto w = MakeEtcdWatcher(etcd.address(), tls);  // no scheme: TLS options make it https
+  Recorder rec(w.get());
+  ASSERT_TRUE(WaitFor([&] { return rec.LastIs(true, "secure"); }, kTimeout));
+  etcd.Put("secure2");
+  ASSERT_TRUE(WaitFor([&] { return rec.LastIs(true, "secure2"); }, kTimeout));
+  EXPECT_TRUE(rec.errors().empty());
+
+  // Without the client certificate the server refuses; without the CA the client does.
+  TlsOptions no_cert;
+  no_cert.ca_file = tls.ca_file;
+  auto refused = MakeEtcdWatcher(etcd.address(), no_cert)->Get();
+  EXPECT_FALSE(refused.ok());
+  TlsOptions no_ca;
+  no_ca.cert_file = tls.cert_file;
+  no_ca.key_file = tls.key_file;
+  auto unverified = MakeEtcdWatcher(etcd.address(), no_ca)->Get();
+  EXPECT_FALSE(unverified.ok());
 }
 
 }  // namespace
