@@ -30,10 +30,8 @@ class TemplateRenderer final : public Renderer {
  public:
   explicit TemplateRenderer(tmpl::Template t) : t_(std::move(t)) {}
   StatusOr<std::string> Render(const TemplateData& data) override {
-    auto value = tmpl::ParseJson(TemplateDataJson(data));
-    if (!value.ok()) return value.status().WithContext("template data");
     std::string out;
-    Status st = t_.Execute(*value, &out);
+    Status st = t_.Execute(TemplateDataValue(data), &out);
     if (!st.ok()) return st;
     return out;
   }
@@ -135,6 +133,30 @@ std::string JsonEscape(const std::string& s) {
 }
 
 }  // namespace
+
+tmpl::Value TemplateDataValue(const TemplateData& d) {
+  using tmpl::Value;
+  static const Assignment kEmpty;
+  const Assignment& a = d.assignment ? *d.assignment : kEmpty;
+  Value::List cores;
+  cores.reserve(a.cores.size());
+  for (const auto& c : a.cores) {
+    // Every JSON number is a float64 in Go's json.Unmarshal into `any`: so is Port here.
+    cores.push_back(Value::MakeMap({{"Host", Value::String(c.host)},
+                                    {"Id", Value::String(c.id)},
+                                    {"Port", Value::Float(c.port)},
+                                    {"Slot", Value::String(c.slot)}}));
+  }
+  return Value::MakeMap({{"Cores", Value::MakeList(std::move(cores))},
+                         {"EdsPath", Value::String(d.eds_path)},
+                         {"GrpcPort", Value::String(d.grpc_port)},
+                         {"HttpPort", Value::String(d.http_port)},
+                         {"HttpsPort", Value::String(d.https_port)},
+                         {"VipHost", Value::String(d.vip_host)},
+                         {"VipPort", Value::Float(d.vip_port)},
+                         {"VolthaRR", Value::StringList(a.rr)},
+                         {"VolthaVip", Value::String(d.voltha_vip)}});
+}
 
 StatusOr<std::unique_ptr<Renderer>> LoadTemplateRenderer(const std::string& path) {
   auto text = ReadWholeFile(path);

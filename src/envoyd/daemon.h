@@ -19,6 +19,8 @@
 #include "common/status.h"
 #include "envoyd/engine.h"
 #include "envoyd/flags.h"
+#include "envoyd/model.h"
+#include "tmpl/value.h"
 
 namespace vs {
 class SignalWatcher;
@@ -26,7 +28,11 @@ class SignalWatcher;
 
 namespace vs::envoyd {
 
-// The real renderer: a parsed Go text/template (vs::tmpl) fed TemplateDataJson.
+// The template data as a tmpl::Value, exactly what tmpl::ParseJson(TemplateDataJson(d)) gives
+// (numbers as float64), built directly: the JSON round trip cost more than the rendering.
+tmpl::Value TemplateDataValue(const TemplateData& d);
+
+// The real renderer: a parsed Go text/template (vs::tmpl) fed TemplateDataValue.
 StatusOr<std::unique_ptr<Renderer>> LoadTemplateRenderer(const std::string& path);
 
 // The Envoy binary: -envoy-bin, else `envoy` on PATH, else /usr/local/bin/envoy.
