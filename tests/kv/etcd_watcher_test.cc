@@ -196,7 +196,7 @@ TEST_F(EtcdWatcherTest, AWatchBelowTheCompactedRevisionReadsAgain) {
     if (held) return;
     held = true;
     cv.notify_all();
-    cv.wait(lock, [&] { return release; });
+    cv.wait_for(lock, kTimeout, [&] { return release; });  // bounded: a failed test must end
   });
   {
     std::unique_lock lock(mu);
