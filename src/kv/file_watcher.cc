@@ -24,6 +24,11 @@ bool SameContent(const Observation& a, const Observation& b) {
   return a.exists == b.exists && a.value == b.value;
 }
 
+bool IsLinkOrDir(const std::string& path) {
+  struct stat st {};
+  return lstat(path.c_str(), &st) == 0 && (S_ISLNK(st.st_mode) || S_ISDIR(st.st_mode));
+}
+
 // Closes an fd on scope exit.
 struct Fd {
   int fd = -1;
@@ -148,7 +153,14 @@ void FileWatcher::Run(std::stop_token stop, const std::function<void(const Obser
             continue;
           }
           std::string name = ev->len ? std::string(ev->name) : std::string();
-          if (name == base_ && (ev->mask & IN_CREATE)) {
+          if (name != base_) {
+            // Another entry: only a symlink or directory appearing (a ConfigMap's "..data"
+            // swap) can change what our path resolves to. Reading on other files' events
+            // could catch our file in the middle of an in-place write.
+            if (!(ev->mask & (IN_MOVED_TO | IN_CREATE)) || !IsLinkOrDir(dir_ + "/" + name)) {
+              continue;
+            }
+          } else if (ev->mask & IN_CREATE) {
             struct stat st {};
             if (lstat(o_.file_path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
               continue;  // a writer just created it; its IN_CLOSE_WRITE follows
