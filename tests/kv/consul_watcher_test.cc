@@ -294,6 +294,33 @@ TEST_F(ConsulWatcherTest, TokenFromEnvironment) {
   EXPECT_EQ(Gets().back().token, "from-env");
 }
 
+TEST_F(ConsulWatcherTest, TokenFilePrecedence) {
+  consul_.RequireToken("from-file");
+  consul_.Put(kKey, "v1");
+  vs::testing::TempDir dir;
+  vs::testing::WriteFile(dir.File("token"), " from-file\n");
+  // CONSUL_HTTP_TOKEN_FILE is used when nothing else is given...
+  setenv("CONSUL_HTTP_TOKEN_FILE", dir.File("token").c_str(), 1);
+  auto from_env_file = Make(Options());
+  // ...and an explicit token file wins over CONSUL_HTTP_TOKEN.
+  setenv("CONSUL_HTTP_TOKEN", "wrong", 1);
+  auto o = Options();
+  o.token_file = dir.File("token");
+  auto explicit_file = Make(o);
+  unsetenv("CONSUL_HTTP_TOKEN");
+  unsetenv("CONSUL_HTTP_TOKEN_FILE");
+  for (Watcher* w : {from_env_file.get(), explicit_file.get()}) {
+    auto got = w->Get();
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(got->value, "v1");
+  }
+  // A token file that cannot be read is an error, not an anonymous request.
+  o.token_file = dir.File("missing");
+  auto broken = Make(o)->Get();
+  ASSERT_FALSE(broken.ok());
+  EXPECT_NE(broken.status().message().find("token file"), std::string::npos);
+}
+
 TEST_F(ConsulWatcherTest, RateLimitBoundsTheLoopWhenTheIndexKeepsMoving) {
   consul_.Put(kKey, "v0");
   auto o = Options();
