@@ -302,7 +302,11 @@ const char* PointSkipName(PointSkip s) {
 
 struct MessageParser::Impl {
   Impl(size_t max_bytes, std::string_view prefix_path)
-      : max_message_bytes(max_bytes), prefix(prefix_path), parser(max_bytes) {}
+      : max_message_bytes(max_bytes), prefix(prefix_path), parser(ParserCapacity()) {}
+
+  // simdjson allocates at least 32 bytes of document capacity, so a tiny limit would make it
+  // refuse small messages; the size check in Parse() is what enforces the limit.
+  size_t ParserCapacity() const { return std::max(max_message_bytes, size_t{4096}); }
 
   size_t max_message_bytes;
   std::string prefix;
@@ -372,7 +376,7 @@ char* MessageParser::Impl::Padded(size_t len) {
 
 void MessageParser::Impl::ReleaseIfLarge(size_t len) {
   if (len <= kKeepCapacity) return;
-  parser = dom::parser(max_message_bytes);
+  parser = dom::parser(ParserCapacity());
   buf.reset();
   buf_capacity = 0;
 }

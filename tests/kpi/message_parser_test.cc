@@ -509,6 +509,10 @@ TEST(MessageParserTest, TooLarge) {
                  {},
                  {},
                  MessageReject::kTooLarge});
+  MessageParser tiny(16);  // below simdjson's smallest document: still parses what fits
+  Check(tiny, {"tiny limit, list", "[1,2]", {}, {}, MessageReject::kNotObject});
+  Check(tiny, {"tiny limit, slice", R"({"type":"slice"})", {}, {{PointSkip::kBadShape, 1}}});
+  Check(tiny, {"tiny limit, over", R"({"type":"slice" })", {}, {}, MessageReject::kTooLarge});
 }
 
 // A 10 MB message: 200,000 datapoints in one message, then small messages with the same
