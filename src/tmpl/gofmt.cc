@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "tmpl/unicode.h"
 
@@ -719,7 +720,8 @@ class Printer {
     Pad(q);
   }
 
-  void FmtString(std::string_view s, char32_t verb, const Value& v) {
+  // v: the value for a bad verb's "%!x(string=...)" (nullptr: made from s).
+  void FmtString(std::string_view s, char32_t verb, const Value* v) {
     switch (verb) {
       case 'v':
         if (sharp_v_) {
@@ -741,7 +743,12 @@ class Printer {
         FmtQ(s);
         return;
       default:
-        BadVerb(verb, &v);
+        if (v != nullptr) {
+          BadVerb(verb, v);
+        } else {
+          Value tmp = Value::String(std::string(s));
+          BadVerb(verb, &tmp);
+        }
     }
   }
 
@@ -975,65 +982,67 @@ class Printer {
     Pad(std::string_view(num).substr(1));
   }
 
-  void PrintValue(const Value& v, char32_t verb, int depth) {
-    switch (v.kind()) {
-      case Value::Kind::kInvalid:
-      case Value::Kind::kNil:
-        if (sharp_v_) {
-          buf_->append("interface {}(nil)");
-        } else {
-          buf_->append("<nil>");
-        }
-        return;
-      case Value::Kind::kBool:
-        FmtBool(v.as_bool(), verb, v);
-        return;
-      case Value::Kind::kInt:
-      case Value::Kind::kInt64:
-        FmtInteger(v, verb);
-        return;
-      case Value::Kind::kFloat:
-        FmtFloatVerb(v, verb);
-        return;
-      case Value::Kind::kString:
-        FmtString(v.as_string(), verb, v);
-        return;
-      case Value::Kind::kList: {
-        const auto& l = v.as_list();
-        if (sharp_v_) {
-          buf_->append("[]interface {}{");
-          for (size_t i = 0; i < l.size(); ++i) {
-            if (i > 0) buf_->append(", ");
-            PrintValue(l[i], verb, depth + 1);
-          }
-          buf_->push_back('}');
-        } else {
-          buf_->push_back('[');
-          for (size_t i = 0; i < l.size(); ++i) {
-            if (i > 0) buf_->push_back(' ');
-            PrintValue(l[i], verb, depth + 1);
-          }
-          buf_->push_back(']');
-        }
-        return;
+  // Iterative (an explicit work stack), so that deeply nested data needs no native stack.
+  void PrintValue(const Value& root, char32_t verb, int depth) {
+    struct Item {
+      const Value* v = nullptr;          // a value to print, or
+      const char* lit = nullptr;         // literal text, or
+      const std::string* key = nullptr;  // a map key
+    };
+    std::vector<Item> work;
+    work.push_back({&root, nullptr, nullptr});
+    while (!work.empty()) {
+      Item it = work.back();
+      work.pop_back();
+      if (it.lit != nullptr) {
+        buf_->append(it.lit);
+        continue;
       }
-      case Value::Kind::kMap: {
-        const auto& m = v.as_map();
-        buf_->append(sharp_v_ ? "map[string]interface {}{" : "map[");
-        for (size_t i = 0; i < m.size(); ++i) {
-          if (i > 0) {
-            if (sharp_v_) {
-              buf_->append(", ");
-            } else {
-              buf_->push_back(' ');
-            }
+      if (it.key != nullptr) {
+        FmtString(*it.key, verb, nullptr);
+        continue;
+      }
+      const Value& v = *it.v;
+      switch (v.kind()) {
+        case Value::Kind::kInvalid:
+        case Value::Kind::kNil:
+          buf_->append(sharp_v_ ? "interface {}(nil)" : "<nil>");
+          break;
+        case Value::Kind::kBool:
+          FmtBool(v.as_bool(), verb, v);
+          break;
+        case Value::Kind::kInt:
+        case Value::Kind::kInt64:
+          FmtInteger(v, verb);
+          break;
+        case Value::Kind::kFloat:
+          FmtFloatVerb(v, verb);
+          break;
+        case Value::Kind::kString:
+          FmtString(v.as_string(), verb, &v);
+          break;
+        case Value::Kind::kList: {
+          const auto& l = v.as_list();
+          buf_->append(sharp_v_ ? "[]interface {}{" : "[");
+          work.push_back({nullptr, sharp_v_ ? "}" : "]", nullptr});
+          for (size_t i = l.size(); i-- > 0;) {
+            work.push_back({&l[i], nullptr, nullptr});
+            if (i > 0) work.push_back({nullptr, sharp_v_ ? ", " : " ", nullptr});
           }
-          FmtString(m[i].first, verb, Value::String(m[i].first));
-          buf_->push_back(':');
-          PrintValue(m[i].second, verb, depth + 1);
+          break;
         }
-        buf_->push_back(sharp_v_ ? '}' : ']');
-        return;
+        case Value::Kind::kMap: {
+          const auto& m = v.as_map();
+          buf_->append(sharp_v_ ? "map[string]interface {}{" : "map[");
+          work.push_back({nullptr, sharp_v_ ? "}" : "]", nullptr});
+          for (size_t i = m.size(); i-- > 0;) {
+            work.push_back({&m[i].second, nullptr, nullptr});
+            work.push_back({nullptr, ":", nullptr});
+            work.push_back({nullptr, nullptr, &m[i].first});
+            if (i > 0) work.push_back({nullptr, sharp_v_ ? ", " : " ", nullptr});
+          }
+          break;
+        }
       }
     }
   }

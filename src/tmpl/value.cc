@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "tmpl/gofmt.h"
 #include "tmpl/unicode.h"
@@ -153,77 +154,95 @@ class JsonParser {
     return true;
   }
 
-  Status ParseValue(Value* out, int depth) {
+  // Iterative (an explicit stack of open containers), so that Go's 10000 levels of nesting
+  // need no native stack.
+  struct Open {
+    bool is_map;
+    Value::List list;
+    Value::Map map;
+    std::string key;
+  };
+
+  // Parses `"key" :` inside an object.
+  Status ParseKey(std::string* key) {
     SkipSpace();
     if (pos_ >= s_.size()) return Error("unexpected end of JSON input");
-    char c = s_[pos_];
-    if ((c == '{' || c == '[') && depth + 1 > kMaxJsonDepth) return Error("exceeded max depth");
+    if (s_[pos_] != '"') return Error("invalid character looking for beginning of key");
+    key->clear();
+    if (Status st = ParseString(key); !st.ok()) return st;
+    SkipSpace();
+    if (pos_ >= s_.size()) return Error("unexpected end of JSON input");
+    if (s_[pos_] != ':') return Error("invalid character after object key");
+    ++pos_;
+    return OkStatus();
+  }
+
+  Status ParseValue(Value* out, int /*depth*/) {
+    std::vector<Open> stack;
+    for (;;) {
+      // A value starts here.
+      SkipSpace();
+      if (pos_ >= s_.size()) return Error("unexpected end of JSON input");
+      char c = s_[pos_];
+      Value v;
+      if (c == '{' || c == '[') {
+        if (stack.size() + 1 > static_cast<size_t>(kMaxJsonDepth)) {
+          return Error("exceeded max depth");
+        }
+        ++pos_;
+        stack.push_back(Open{c == '{', {}, {}, {}});
+        SkipSpace();
+        char close = c == '{' ? '}' : ']';
+        if (pos_ < s_.size() && s_[pos_] == close) {
+          ++pos_;
+          v = c == '{' ? Value::MakeMap({}) : Value::MakeList({});
+          stack.pop_back();
+        } else {
+          if (c == '{') {
+            if (Status st = ParseKey(&stack.back().key); !st.ok()) return st;
+          }
+          continue;  // parse the first element
+        }
+      } else if (Status st = ParseScalar(c, &v); !st.ok()) {
+        return st;
+      }
+      // Complete v into the open containers.
+      for (;;) {
+        if (stack.empty()) {
+          *out = std::move(v);
+          return OkStatus();
+        }
+        Open& top = stack.back();
+        if (top.is_map) {
+          top.map.emplace_back(std::move(top.key), std::move(v));
+        } else {
+          top.list.push_back(std::move(v));
+        }
+        SkipSpace();
+        if (pos_ >= s_.size()) return Error("unexpected end of JSON input");
+        char n = s_[pos_];
+        if (n == ',') {
+          ++pos_;
+          if (top.is_map) {
+            if (Status st = ParseKey(&top.key); !st.ok()) return st;
+          }
+          break;  // parse the next element
+        }
+        if (n == (top.is_map ? '}' : ']')) {
+          ++pos_;
+          v = top.is_map ? Value::MakeMap(std::move(top.map))
+                         : Value::MakeList(std::move(top.list));
+          stack.pop_back();
+          continue;
+        }
+        return Error(top.is_map ? "invalid character after object key:value pair"
+                                : "invalid character after array element");
+      }
+    }
+  }
+
+  Status ParseScalar(char c, Value* out) {
     switch (c) {
-      case '{': {
-        ++pos_;
-        Value::Map m;
-        SkipSpace();
-        if (pos_ < s_.size() && s_[pos_] == '}') {
-          ++pos_;
-          *out = Value::MakeMap(std::move(m));
-          return OkStatus();
-        }
-        for (;;) {
-          SkipSpace();
-          if (pos_ >= s_.size()) return Error("unexpected end of JSON input");
-          if (s_[pos_] != '"') return Error("invalid character looking for beginning of key");
-          std::string key;
-          if (Status st = ParseString(&key); !st.ok()) return st;
-          SkipSpace();
-          if (pos_ >= s_.size()) return Error("unexpected end of JSON input");
-          if (s_[pos_] != ':') return Error("invalid character after object key");
-          ++pos_;
-          Value v;
-          if (Status st = ParseValue(&v, depth + 1); !st.ok()) return st;
-          m.emplace_back(std::move(key), std::move(v));
-          SkipSpace();
-          if (pos_ >= s_.size()) return Error("unexpected end of JSON input");
-          if (s_[pos_] == ',') {
-            ++pos_;
-            continue;
-          }
-          if (s_[pos_] == '}') {
-            ++pos_;
-            break;
-          }
-          return Error("invalid character after object key:value pair");
-        }
-        *out = Value::MakeMap(std::move(m));
-        return OkStatus();
-      }
-      case '[': {
-        ++pos_;
-        Value::List l;
-        SkipSpace();
-        if (pos_ < s_.size() && s_[pos_] == ']') {
-          ++pos_;
-          *out = Value::MakeList(std::move(l));
-          return OkStatus();
-        }
-        for (;;) {
-          Value v;
-          if (Status st = ParseValue(&v, depth + 1); !st.ok()) return st;
-          l.push_back(std::move(v));
-          SkipSpace();
-          if (pos_ >= s_.size()) return Error("unexpected end of JSON input");
-          if (s_[pos_] == ',') {
-            ++pos_;
-            continue;
-          }
-          if (s_[pos_] == ']') {
-            ++pos_;
-            break;
-          }
-          return Error("invalid character after array element");
-        }
-        *out = Value::MakeList(std::move(l));
-        return OkStatus();
-      }
       case '"': {
         std::string s;
         if (Status st = ParseString(&s); !st.ok()) return st;
@@ -446,16 +465,8 @@ void JsonString(std::string_view s, std::string* out) {
   out->push_back('"');
 }
 
-Status EncodeJson(const Value& v, std::string_view indent, int level, std::string* out) {
-  auto newline = [&](int lv) {
-    out->push_back('\n');
-    for (int i = 0; i < lv; ++i) out->append(indent);
-  };
+Status EncodeScalar(const Value& v, std::string* out) {
   switch (v.kind()) {
-    case Value::Kind::kInvalid:
-    case Value::Kind::kNil:
-      out->append("null");
-      return OkStatus();
     case Value::Kind::kBool:
       out->append(v.as_bool() ? "true" : "false");
       return OkStatus();
@@ -485,32 +496,66 @@ Status EncodeJson(const Value& v, std::string_view indent, int level, std::strin
     case Value::Kind::kString:
       JsonString(v.as_string(), out);
       return OkStatus();
-    case Value::Kind::kList: {
+    default:
+      out->append("null");
+      return OkStatus();
+  }
+}
+
+// Iterative (an explicit work stack), so that deeply nested values need no native stack.
+Status EncodeJson(const Value& root, std::string_view indent, std::string* out) {
+  struct Item {
+    const Value* v = nullptr;          // a value at `level`, or
+    const char* lit = nullptr;         // literal text, or
+    const std::string* key = nullptr;  // an object key
+    int newline = -1;                  // >= 0: a newline and `newline` indents
+    int level = 0;
+  };
+  std::vector<Item> work;
+  work.push_back({&root, nullptr, nullptr, -1, 0});
+  bool pretty = !indent.empty();
+  while (!work.empty()) {
+    Item it = work.back();
+    work.pop_back();
+    if (it.lit) {
+      out->append(it.lit);
+      continue;
+    }
+    if (it.key) {
+      JsonString(*it.key, out);
+      out->append(pretty ? ": " : ":");
+      continue;
+    }
+    if (it.newline >= 0) {
+      out->push_back('\n');
+      for (int i = 0; i < it.newline; ++i) out->append(indent);
+      continue;
+    }
+    const Value& v = *it.v;
+    int lv = it.level;
+    if (v.kind() == Value::Kind::kList) {
       const auto& l = v.as_list();
       out->push_back('[');
-      for (size_t i = 0; i < l.size(); ++i) {
-        if (i) out->push_back(',');
-        if (!indent.empty()) newline(level + 1);
-        if (Status st = EncodeJson(l[i], indent, level + 1, out); !st.ok()) return st;
+      work.push_back({nullptr, "]", nullptr, -1, 0});
+      if (pretty && !l.empty()) work.push_back({nullptr, nullptr, nullptr, lv, 0});
+      for (size_t i = l.size(); i-- > 0;) {
+        work.push_back({&l[i], nullptr, nullptr, -1, lv + 1});
+        if (pretty) work.push_back({nullptr, nullptr, nullptr, lv + 1, 0});
+        if (i > 0) work.push_back({nullptr, ",", nullptr, -1, 0});
       }
-      if (!indent.empty() && !l.empty()) newline(level);
-      out->push_back(']');
-      return OkStatus();
-    }
-    case Value::Kind::kMap: {
+    } else if (v.kind() == Value::Kind::kMap) {
       const auto& m = v.as_map();
       out->push_back('{');
-      for (size_t i = 0; i < m.size(); ++i) {
-        if (i) out->push_back(',');
-        if (!indent.empty()) newline(level + 1);
-        JsonString(m[i].first, out);
-        out->push_back(':');
-        if (!indent.empty()) out->push_back(' ');
-        if (Status st = EncodeJson(m[i].second, indent, level + 1, out); !st.ok()) return st;
+      work.push_back({nullptr, "}", nullptr, -1, 0});
+      if (pretty && !m.empty()) work.push_back({nullptr, nullptr, nullptr, lv, 0});
+      for (size_t i = m.size(); i-- > 0;) {
+        work.push_back({&m[i].second, nullptr, nullptr, -1, lv + 1});
+        work.push_back({nullptr, nullptr, &m[i].first, -1, 0});
+        if (pretty) work.push_back({nullptr, nullptr, nullptr, lv + 1, 0});
+        if (i > 0) work.push_back({nullptr, ",", nullptr, -1, 0});
       }
-      if (!indent.empty() && !m.empty()) newline(level);
-      out->push_back('}');
-      return OkStatus();
+    } else if (Status st = EncodeScalar(v, out); !st.ok()) {
+      return st;
     }
   }
   return OkStatus();
@@ -522,7 +567,7 @@ StatusOr<Value> ParseJson(std::string_view json) { return JsonParser(json).Parse
 
 StatusOr<std::string> ToJson(const Value& v, std::string_view indent) {
   std::string out;
-  if (Status st = EncodeJson(v, indent, 0, &out); !st.ok()) return st;
+  if (Status st = EncodeJson(v, indent, &out); !st.ok()) return st;
   return out;
 }
 

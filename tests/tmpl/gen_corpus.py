@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes the differential corpus tests/tmpl/corpus/NAME.tmpl (+ NAME.json when a case needs
-its own data; otherwise _data.json). Each case is rendered by Go and by vs::tmpl and compared
+its own data; otherwise _data.json), and the same cases as the fuzz seed corpus
+fuzz/tmpl/corpus/tmpl_exec/. Each case is rendered by Go and by vs::tmpl and compared
 byte for byte (or both must fail). Add every difference ever found as a case here, then run:
     python3 tests/tmpl/gen_corpus.py
 """
@@ -318,6 +319,8 @@ case("json_ws", "{{.a}}")
 RAW_DATA["json_ws"] = b' \t\r\n{ "a" :\n [ 1 , 2 ] } \n'
 case("json_depth_10000", "{{len .}}")
 RAW_DATA["json_depth_10000"] = b"[" * 10000 + b"]" * 10000
+case("json_depth_print", "{{.}}|{{toJSON .}}|{{printf \"%d\" .}}|{{printf \"%#v\" .}}")
+RAW_DATA["json_depth_print"] = b"[" * 10000 + b"1" + b"]" * 10000
 case("json_depth_10001", "{{len .}}")
 RAW_DATA["json_depth_10001"] = b"[" * 10001 + b"]" * 10001
 
@@ -516,6 +519,20 @@ def main():
     for name, raw in RAW_DATA.items():
         with open(os.path.join(OUT, name + ".json"), "wb") as f:
             f.write(raw)
+    # The same cases seed the fuzz target: TEMPLATE [\n--data--\nJSON].
+    fuzz = os.path.join(HERE, "..", "..", "fuzz", "tmpl", "corpus", "tmpl_exec")
+    os.makedirs(fuzz, exist_ok=True)
+    for f in os.listdir(fuzz):
+        os.remove(os.path.join(fuzz, f))
+    for name in sorted(CASES):
+        with open(os.path.join(OUT, name + ".tmpl"), "rb") as f:
+            seed = f.read()
+        data = os.path.join(OUT, name + ".json")
+        if os.path.exists(data):
+            with open(data, "rb") as f:
+                seed += b"\n--data--\n" + f.read()
+        with open(os.path.join(fuzz, name), "wb") as f:
+            f.write(seed)
     print(len(CASES), "cases")
 
 
