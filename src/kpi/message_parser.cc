@@ -379,6 +379,7 @@ void MessageParser::Impl::ReleaseIfLarge(size_t len) {
   parser = dom::parser(ParserCapacity());
   buf.reset();
   buf_capacity = 0;
+  std::vector<ContextItem>().swap(context);  // a huge context object may have grown it
 }
 
 MessageReject MessageParser::Impl::ParseJson(std::string_view message) {

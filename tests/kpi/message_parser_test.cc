@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <string>
@@ -246,6 +247,26 @@ TEST(MessageParserTest, PlaintextShape) {
         {"j", 1700000000.123, 7}}},
       {"a top-level JSON string is plaintext", R"("a" 1 2)", {{"_a_", 2, 1}}},
       {"empty message", "", {}},
+  });
+}
+
+// Many context keys, given in reverse order: sorted by key; too many make the path too long.
+TEST(MessageParserTest, LargeContexts) {
+  auto message = [](int keys) {
+    std::string m = R"({"type":"slice","ts":1,"slice_data":[{"metadata":{"title":"T","context":{)";
+    for (int k = keys - 1; k >= 0; --k) {
+      char key[16];
+      std::snprintf(key, sizeof(key), "k%06d", k);
+      m += std::string(k == keys - 1 ? "" : ",") + "\"" + key + "\":\"" + std::to_string(k % 10) +
+           "\"";
+    }
+    return m + R"(}},"metrics":{"m":1}}]})";
+  };
+  std::string want = "T";
+  for (int k = 0; k < 300; ++k) want += "." + std::to_string(k % 10);
+  CheckAll({
+      {"300 keys", message(300), {{want + ".m", 1, 1}}},
+      {"100,000 keys", message(100000), {}, {{PointSkip::kPathTooLong, 1}}},
   });
 }
 
