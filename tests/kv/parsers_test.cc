@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "kv/base64.h"
+#include "kv/consul_catalog.h"
 #include "kv/consul_watcher.h"
 #include "kv/etcd_json.h"
 
@@ -51,6 +52,18 @@ TEST(ConsulKvAnswer, RejectsHostileAnswers) {
                           R"([{"Value":"aGk="}])"}) {
     EXPECT_FALSE(ParseConsulKvAnswer(bad, "a/b").ok()) << bad;
   }
+}
+
+TEST(ConsulCatalog, ServiceAddressFallsBackToAddress) {
+  auto hps = ParseCatalogService(
+      R"([{"Address":"10.0.0.1","ServiceAddress":"10.0.1.1","ServicePort":9092},)"
+      R"({"Address":"10.0.0.2","ServiceAddress":"","ServicePort":9093},)"
+      R"({"Address":"10.0.0.3","ServicePort":0},{"ServicePort":1}])",
+      "kafka");
+  ASSERT_TRUE(hps.ok()) << hps.status().ToString();
+  EXPECT_EQ(JoinHostPorts(*hps), "10.0.1.1:9092,10.0.0.2:9093");
+  EXPECT_EQ(ParseCatalogService("[]", "kafka").status().code(), Code::kNotFound);
+  EXPECT_EQ(ParseCatalogService("{}", "kafka").status().code(), Code::kInvalidArgument);
 }
 
 TEST(ConsulKey, EscapesAllButPathAndUnreserved) {
