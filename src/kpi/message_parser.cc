@@ -93,15 +93,15 @@ bool ReadDouble(std::string_view s, double* out) {
   const size_t mantissa_end = std::min(s.find_first_of("eE"), s.size());
   const size_t point = std::min(s.find('.'), mantissa_end);
   const size_t first = s.find_first_of("123456789");
-  long e10 =
-      first < point ? static_cast<long>(point - first) - 1 : -static_cast<long>(first - point);
+  int64_t e10 = first < point ? static_cast<int64_t>(point - first) - 1
+                              : -static_cast<int64_t>(first - point);
   if (mantissa_end < s.size()) {
     std::string_view exp = s.substr(mantissa_end + 1);
     const bool exp_negative = !exp.empty() && exp[0] == '-';
     if (!exp.empty() && (exp[0] == '-' || exp[0] == '+')) exp.remove_prefix(1);
-    long e = 0;
+    int64_t e = 0;
     if (std::from_chars(exp.data(), exp.data() + exp.size(), e).ec != std::errc()) {
-      e = 1L << 40;  // more digits than a long holds: only its sign matters
+      e = int64_t{1} << 40;  // more digits than an int64 holds: only its sign matters
     }
     e10 += exp_negative ? -e : e;
   }
@@ -217,7 +217,7 @@ bool FastDecimal(std::string_view s, double* out) {
     }
   }
   if (digits == 0 || digits > 15) return false;
-  double v = static_cast<double>(mantissa);
+  auto v = static_cast<double>(mantissa);
   if (fraction > 0) v /= kPow10[fraction];
   *out = negative ? -v : v;
   return true;

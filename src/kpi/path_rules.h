@@ -92,7 +92,7 @@ class PathBuilder {
   bool empty() const { return size_ == 0 && !too_long_; }
   bool too_long() const { return too_long_; }
   // Valid only while !too_long().
-  std::string_view view() const { return std::string_view(buf_, size_); }
+  std::string_view view() const { return {buf_, size_}; }
 
  private:
   void AppendLevelsSlow(std::string_view dotted);  // component by component
