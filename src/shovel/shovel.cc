@@ -253,6 +253,10 @@ Status Shovel::Impl::CreateDeadLetterProducer(const std::string& bootstrap) {
   kafka::Properties defaults = {{"client.id", "shovel-dead-letter"},
                                 {"enable.idempotence", "true"},
                                 {"linger.ms", "20"},
+                                // A rejected message goes out unchanged, whatever its size.
+                                {"message.max.bytes",
+                                 std::to_string(std::min<size_t>(opt.max_message_bytes + 65536,
+                                                                 1000000000))},
                                 {"log_level", "4"}};
   // Consumer-only properties from the shared file would only produce warnings here.
   auto props = kafka::CollectProperties(
