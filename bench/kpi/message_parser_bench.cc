@@ -60,6 +60,21 @@ std::string Plaintext(int i) {
   return s;
 }
 
+// The slow paths, for scale: one number beyond 64 bits (simdjson refuses it: the document is
+// rewritten and parsed again), and names that need sanitising (byte-by-byte table).
+std::string SeedBigInteger(int i) {
+  std::string m = Seed(i);
+  const size_t at = m.find("\"tx_bytes\":") + 11;
+  return m.replace(at, m.find(',', at) - at, "18446744073709551616");
+}
+std::string SeedDirtyNames(int i) {
+  std::string m = Seed(i);
+  for (size_t at = m.find("_packets"); at != std::string::npos; at = m.find("_packets", at)) {
+    m[at] = ' ';
+  }
+  return m;
+}
+
 template <std::string (*Make)(int)>
 void BM_Parse(benchmark::State& state) {
   std::vector<std::string> messages;
@@ -88,6 +103,8 @@ BENCHMARK_TEMPLATE(BM_Parse, Seed)->Name("Parse/seed_data");
 BENCHMARK_TEMPLATE(BM_Parse, KpiEvent)->Name("Parse/kpievent_prefixes");
 BENCHMARK_TEMPLATE(BM_Parse, KpiEvent2)->Name("Parse/kpievent2_slice_data");
 BENCHMARK_TEMPLATE(BM_Parse, Plaintext)->Name("Parse/graphite_plaintext");
+BENCHMARK_TEMPLATE(BM_Parse, SeedBigInteger)->Name("Parse/slow_seed_integer_beyond_64_bits");
+BENCHMARK_TEMPLATE(BM_Parse, SeedDirtyNames)->Name("Parse/slow_seed_names_to_sanitise");
 
 }  // namespace
 
