@@ -25,7 +25,7 @@ go build -o "$BUILD/tmplbench" "$SRC/bench/tmpl/go/bench.go"
 echo "== machine: $(nproc) cores; $(lscpu | grep 'Model name' | sed 's/ \+/ /g'); $(go version)"
 echo "== ours: vs::tmpl (Google Benchmark)"
 VS_TMPL_BENCH_DIR="$WORK" "$BUILD/bench/tmpl/tmpl_bench" --benchmark_min_time=1
-echo "== Go text/template (testing.Benchmark)"
+echo "== Go text/template (timing loops, wall and process CPU per run)"
 "$BUILD/tmplbench" -bench "$WORK"
 
 echo "== whole process, 100,000 cores: CPU seconds (user+sys), best of 5"

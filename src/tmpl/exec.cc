@@ -143,16 +143,16 @@ class Exec {
         return true;
       }
     }
-    return FailOp(op, "undefined variable: " + op.name);
+    return FailOp(op, "undefined variable: " + std::string(op.name));
   }
-  bool SetVar(const std::string& name, const Value& v, const Pipe& pipe) {
+  bool SetVar(std::string_view name, const Value& v, const Pipe& pipe) {
     for (size_t i = vars_.size(); i-- > 0;) {
       if (vars_[i].first == name) {
         vars_[i].second = v;
         return true;
       }
     }
-    return FailB(pipe.pos, pipe.pos, "undefined variable: " + name);
+    return FailB(pipe.pos, pipe.pos, "undefined variable: " + std::string(name));
   }
 
   // ---- walking ----
@@ -177,9 +177,9 @@ class Exec {
         if (!CheckOutput()) return Flow::kError;
         return Flow::kNormal;
       case NodeType::kAction: {
-        if (n.pipe->decl.empty() && n.pipe->cmds.size() == 1) {
+        if (n.pipe.decl.empty() && n.pipe.cmds.size() == 1) {
           // print/printf/println straight into the output: no intermediate string.
-          const Command& cmd = n.pipe->cmds[0];
+          const Command& cmd = n.pipe.cmds[0];
           const Operand& f = cmd.args[0];
           if (f.type == OpType::kIdentifier && f.func == nullptr &&
               (f.builtin == kPrintf || f.builtin == kPrint || f.builtin == kPrintln)) {
@@ -191,8 +191,8 @@ class Exec {
           }
         }
         Value v;
-        if (!EvalPipeline(dot, n.pipe.get(), &v)) return Flow::kError;
-        if (n.pipe->decl.empty()) {
+        if (!EvalPipeline(dot, &n.pipe, &v)) return Flow::kError;
+        if (n.pipe.decl.empty()) {
           if (v.kind() == Value::Kind::kInvalid) {
             out_->append("<no value>");
           } else {
@@ -206,7 +206,7 @@ class Exec {
       case NodeType::kWith: {
         size_t mark = vars_.size();
         Value v;
-        if (!EvalPipeline(dot, n.pipe.get(), &v)) return Flow::kError;
+        if (!EvalPipeline(dot, &n.pipe, &v)) return Flow::kError;
         Flow f = Flow::kNormal;
         if (IsTrue(v)) {
           f = Walk(n.type == NodeType::kWith ? v : dot, n.list);
@@ -231,9 +231,9 @@ class Exec {
   Flow WalkRange(const Value& dot, const Node& n) {
     size_t outer = vars_.size();
     Value val;
-    if (!EvalPipeline(dot, n.pipe.get(), &val)) return Flow::kError;
+    if (!EvalPipeline(dot, &n.pipe, &val)) return Flow::kError;
     size_t mark = vars_.size();
-    size_t ndecl = n.pipe->decl.size();
+    size_t ndecl = n.pipe.decl.size();
     auto one = [&](const Value& index, const Value& elem) -> Flow {
       if (ndecl > 0) vars_[vars_.size() - 1].second = elem;
       if (ndecl > 1) vars_[vars_.size() - 2].second = index;
@@ -279,16 +279,16 @@ class Exec {
   }
 
   Flow WalkTemplate(const Value& dot, const Node& n) {
-    auto it = set_.trees.find(n.text);
+    auto it = set_.trees.find(n.name);
     if (it == set_.trees.end()) {
-      return Fail(n.pos, n.pos, "template \"" + n.text + "\" not defined");
+      return Fail(n.pos, n.pos, "template \"" + n.name + "\" not defined");
     }
     if (depth_ >= limits_.max_depth) {
       return Fail(n.pos, n.pos,
                   "exceeded maximum template depth (" + std::to_string(limits_.max_depth) + ")");
     }
     Value newdot;
-    if (n.pipe && !EvalPipeline(dot, n.pipe.get(), &newdot)) return Flow::kError;
+    if (n.has_pipe && !EvalPipeline(dot, &n.pipe, &newdot)) return Flow::kError;
     std::vector<std::pair<std::string_view, Value>> saved;
     saved.swap(vars_);
     vars_.emplace_back("$", newdot);
@@ -319,7 +319,7 @@ class Exec {
       first = false;
       value = next.is_nil() ? Value() : std::move(next);
     }
-    for (const std::string& var : pipe->decl) {
+    for (std::string_view var : pipe->decl) {
       if (pipe->is_assign) {
         if (!SetVar(var, value, *pipe)) return false;
       } else {
@@ -381,7 +381,7 @@ class Exec {
   }
 
   bool IdealConstant(const Operand& op, Value* out) {
-    if (!op.const_error.empty()) return FailOp(op, op.const_error);
+    if (op.overflows_int) return FailOp(op, std::string(op.name) + " overflows int");
     *out = op.constant;
     return true;
   }
@@ -397,7 +397,7 @@ class Exec {
   }
 
   bool EvalFieldChain(const Value& dot, const Value& receiver, const Operand& node,
-                      const std::vector<std::string>& idents, bool has_args, Value* out) {
+                      const std::vector<std::string_view>& idents, bool has_args, Value* out) {
     const Value* recv = &receiver;
     static const Value kInvalid;
     size_t n = idents.size();
@@ -410,21 +410,21 @@ class Exec {
   }
 
   // *recv: the receiver in, the field value out (nullptr for a missing value).
-  bool EvalField(const std::string& name, const Operand& node, bool has_args, const Value** recv) {
+  bool EvalField(std::string_view name, const Operand& node, bool has_args, const Value** recv) {
     const Value* r = *recv;
     if (r == nullptr || r->kind() == Value::Kind::kInvalid) {
       *recv = nullptr;
       return true;
     }
     if (r->is_nil()) {
-      return FailOp(node, "nil pointer evaluating interface {}." + name);
+      return FailOp(node, "nil pointer evaluating interface {}." + std::string(name));
     }
     if (r->kind() == Value::Kind::kMap) {
-      if (has_args) return FailOp(node, name + " is not a method but has arguments");
+      if (has_args) return FailOp(node, std::string(name) + " is not a method but has arguments");
       *recv = r->Find(name);
       return true;
     }
-    return FailOp(node, std::string("can't evaluate field ") + name + " in type " + r->TypeName());
+    return FailOp(node, "can't evaluate field " + std::string(name) + " in type " + r->TypeName());
   }
 
   // evalArg with a nil type (the receiver of a chain): no conversion.
@@ -502,8 +502,8 @@ class Exec {
         }
         return FailOp(op, "expected string; found " + OpText(op));
       case ArgType::kInt:
-        if (op.type == OpType::kNumber && op.num.is_int) {
-          *out = Value::Int(op.num.i);
+        if (op.type == OpType::kNumber && op.num_is_int) {
+          *out = Value::Int(op.num_int);
           return true;
         }
         return FailOp(op, "expected integer; found " + OpText(op));
@@ -525,16 +525,16 @@ class Exec {
     size_t nargs = args.size() > first_arg ? args.size() - first_arg : 0;
     size_t num_in = nargs + (final ? 1 : 0);
     size_t num_fixed = nargs;
-    const std::string& name = fn.name;
+    std::string_view name = fn.name;
     if (sig.variadic) {
       num_fixed = sig.params.size() - 1;
       if (num_in < num_fixed) {
-        return FailOp(fn, "wrong number of args for " + name + ": want at least " +
+        return FailOp(fn, "wrong number of args for " + std::string(name) + ": want at least " +
                               std::to_string(sig.params.size() - 1) + " got " +
                               std::to_string(nargs));
       }
     } else if (num_in != sig.params.size()) {
-      return FailOp(fn, "wrong number of args for " + name + ": want " +
+      return FailOp(fn, "wrong number of args for " + std::string(name) + ": want " +
                             std::to_string(sig.params.size()) + " got " + std::to_string(num_in));
     }
     if (!fn.func && (fn.builtin == kAnd || fn.builtin == kOr)) {
@@ -588,9 +588,10 @@ class Exec {
       return true;
     }
     StatusOr<Value> r = fn.func ? (*fn.func)(ctx_, cargs) : CallBuiltin(fn.builtin, ctx_, cargs);
-    if (!r.ok()) return FailOp(fn, "error calling " + name + ": " + r.status().message());
+    if (!r.ok())
+      return FailOp(fn, "error calling " + std::string(name) + ": " + r.status().message());
     if (r->kind() == Value::Kind::kString && r->size() > limits_.max_output) {
-      return FailOp(fn, "error calling " + name + ": result exceeds the output limit");
+      return FailOp(fn, "error calling " + std::string(name) + ": result exceeds the output limit");
     }
     *out = std::move(r).value();
     return true;

@@ -46,6 +46,7 @@ class Lexer {
       : input_(input), errors_(errors) {}
 
   std::vector<Token> Run() {
+    items_.reserve(input_.size() / 16 + 16);
     enum State { kText, kLeftDelimS, kComment, kRightDelimS, kInside, kSpaceS, kDone };
     State st = kText;
     while (st != kDone) {

@@ -480,7 +480,7 @@ class Parser {
       case Item::kText:
         n->type = NodeType::kText;
         n->pos = t.pos;
-        n->text = std::string(t.val);
+        n->text = t.val;
         return true;
       case Item::kLeftDelim: {
         action_line_ = t.line;
@@ -539,17 +539,17 @@ class Parser {
     Backup();
     n->type = NodeType::kAction;
     n->pos = Peek().pos;
-    n->pipe = std::make_unique<Pipe>();
-    return Pipeline(n->pipe.get(), "command", Item::kRightDelim);
+    n->has_pipe = true;
+    return Pipeline(&n->pipe, "command", Item::kRightDelim);
   }
 
   bool Control(Node* n, NodeType type, bool allow_else_if, const std::string& context) {
     if (++nesting_ > kMaxNesting) return Errorf("nesting too deep");
     size_t mark = vars_.size();
     n->type = type;
-    n->pipe = std::make_unique<Pipe>();
-    if (!Pipeline(n->pipe.get(), context, Item::kRightDelim)) return false;
-    n->pos = n->pipe->pos;
+    n->has_pipe = true;
+    if (!Pipeline(&n->pipe, context, Item::kRightDelim)) return false;
+    n->pos = n->pipe.pos;
     if (type == NodeType::kRange) range_depth_++;
     int end_kind;
     if (!ItemList(&n->list, &end_kind)) return false;
@@ -582,11 +582,11 @@ class Parser {
     const Token& t = NextNonSpace();
     n->type = NodeType::kTemplate;
     n->pos = t.pos;
-    if (!ParseTemplateName(t, context, &n->text)) return false;
+    if (!ParseTemplateName(t, context, &n->name)) return false;
     if (NextNonSpace().type != Item::kRightDelim) {
       Backup();
-      n->pipe = std::make_unique<Pipe>();
-      if (!Pipeline(n->pipe.get(), context, Item::kRightDelim)) return false;
+      n->has_pipe = true;
+      if (!Pipeline(&n->pipe, context, Item::kRightDelim)) return false;
     }
     return true;
   }
@@ -596,11 +596,11 @@ class Parser {
     const Token& t = NextNonSpace();
     n->type = NodeType::kTemplate;
     n->pos = t.pos;
-    if (!ParseTemplateName(t, context, &n->text)) return false;
-    n->pipe = std::make_unique<Pipe>();
-    if (!Pipeline(n->pipe.get(), context, Item::kRightDelim)) return false;
+    if (!ParseTemplateName(t, context, &n->name)) return false;
+    n->has_pipe = true;
+    if (!Pipeline(&n->pipe, context, Item::kRightDelim)) return false;
     auto tree = std::make_unique<Tree>();
-    tree->name = n->text;
+    tree->name = n->name;
     auto saved_vars = vars_;
     vars_ = {"$"};
     int saved_range = range_depth_;
@@ -710,7 +710,7 @@ class Parser {
     if (!Term(op, got)) return false;
     if (!*got) return true;
     if (Peek().type == Item::kField) {
-      std::vector<std::string> fields;
+      std::vector<std::string_view> fields;
       while (Peek().type == Item::kField) {
         const Token& f = Next();
         // ".a.b" as one token: split on dots.
@@ -759,9 +759,9 @@ class Parser {
       case Item::kIdentifier: {
         std::string name(t.val);
         op->type = OpType::kIdentifier;
-        op->name = name;
+        op->name = t.val;
         op->func = set_->funcs.Find(name);
-        op->sig = set_->funcs.FindSignature(name);
+        op->sig = op->func ? set_->funcs.FindSignature(name) : nullptr;
         if (op->func == nullptr) {
           op->builtin = FindBuiltin(name);
           if (op->builtin < 0) return Errorf("function \"" + name + "\" not defined");
@@ -778,7 +778,7 @@ class Parser {
         std::string_view v = t.val;
         size_t dot = v.find('.');
         op->type = OpType::kVariable;
-        op->name = std::string(v.substr(0, dot));
+        op->name = v.substr(0, dot);
         if (dot != std::string_view::npos) {
           size_t i = dot + 1;
           while (i <= v.size()) {
@@ -789,7 +789,7 @@ class Parser {
           }
         }
         if (std::find(vars_.begin(), vars_.end(), op->name) == vars_.end()) {
-          return Errorf("undefined variable \"" + op->name + "\"");
+          return Errorf("undefined variable \"" + std::string(op->name) + "\"");
         }
         return true;
       }
@@ -813,7 +813,7 @@ class Parser {
       case Item::kComplex:
       case Item::kNumber:
         op->type = OpType::kNumber;
-        op->name = std::string(t.val);
+        op->name = t.val;
         return NewNumber(op, t);
       case Item::kLeftParen: {
         if (++nesting_ > kMaxNesting) return Errorf("nesting too deep");
@@ -841,7 +841,15 @@ class Parser {
 
   bool NewNumber(Operand* op, const Token& t) {
     std::string_view text = t.val;
-    Number& n = op->num;
+    Number n;
+    struct Store {  // copies the parsed number into the operand on every return path
+      Number& n;
+      Operand* op;
+      ~Store() {
+        op->num_is_int = n.is_int;
+        op->num_int = n.i;
+      }
+    } store{n, op};
     if (t.type == Item::kCharConstant) {
       std::string_view body = text.substr(1);
       size_t i = 0;
@@ -919,7 +927,7 @@ class Parser {
     } else if (n.is_int) {
       op->constant = Value::Int(n.i);
     } else if (n.is_uint) {
-      op->const_error = std::string(text) + " overflows int";
+      op->overflows_int = true;
     }
     return true;
   }

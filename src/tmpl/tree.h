@@ -39,13 +39,15 @@ struct Number {
 
 struct Operand {
   OpType type;
-  int pos = 0;       // byte offset in the text, for errors
-  int end = 0;       // end offset, for the error context
-  std::string name;  // variable name ("$x"), function name, or number text
-  std::vector<std::string> idents;
+  int pos = 0;  // byte offset in the text, for errors
+  int end = 0;  // end offset, for the error context
+  // Views into TreeSet::text, which outlives the tree.
+  std::string_view name;  // variable name ("$x"), function name, or number text
+  std::vector<std::string_view> idents;
   Value constant;                  // kBool, kString; kNumber: the ideal constant (if valid)
-  std::string const_error;         // kNumber: why it has no ideal value ("overflows int")
-  Number num;                      // kNumber
+  bool overflows_int = false;      // kNumber: a uint64 constant with no int value (an error)
+  bool num_is_int = false;         // kNumber: usable as an int parameter (Go's NumberNode.IsInt)
+  int64_t num_int = 0;             // kNumber: that int
   std::unique_ptr<Pipe> pipe;      // kPipe
   std::unique_ptr<Operand> sub;    // kChain: the term the fields apply to
   const Function* func = nullptr;  // kIdentifier: user function (nullptr: builtin)
@@ -61,7 +63,7 @@ struct Command {
 struct Pipe {
   int pos = 0;
   bool is_assign = false;
-  std::vector<std::string> decl;
+  std::vector<std::string_view> decl;  // views into TreeSet::text
   std::vector<Command> cmds;
 };
 
@@ -70,8 +72,10 @@ enum class NodeType : uint8_t { kText, kAction, kIf, kRange, kWith, kTemplate, k
 struct Node {
   NodeType type;
   int pos = 0;
-  std::string text;             // kText; kTemplate: the name
-  std::unique_ptr<Pipe> pipe;   // kAction, kIf, kRange, kWith, kTemplate (may be null)
+  std::string_view text;  // kText: a view into TreeSet::text
+  std::string name;       // kTemplate: the template's name
+  Pipe pipe;              // kAction, kIf, kRange, kWith, kTemplate (if has_pipe)
+  bool has_pipe = false;
   std::vector<Node> list;       // kIf/kRange/kWith body
   std::vector<Node> else_list;  // kIf/kRange/kWith
   bool has_else = false;

@@ -1,5 +1,5 @@
 // Command tmplbench is the Go side of bench/tmpl/run.sh: it writes the benchmark inputs and
-// times Go's text/template on them (parse and execute, testing.Benchmark), and renders like
+// times Go's text/template on them (parse and execute: wall and CPU per run), and renders like
 // `envoyd render` for the whole-process comparison. Stdlib only.
 //
 //	tmplbench -gen DIR           write voltha.tmpl, voltha10k.json, voltha100k.json, big.tmpl, big.json
@@ -15,9 +15,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
-	"testing"
+	"syscall"
 	"text/template"
+	"time"
 )
 
 const voltha = `{
@@ -124,33 +126,45 @@ func load(dir, t, d string) (string, interface{}) {
 	return string(text), v
 }
 
+// measure runs op until a second has passed (at least 3 times) and returns wall and process
+// CPU time per run (CPU includes the garbage collector's threads: Go's real cost).
+func measure(op func()) (wallNs, cpuNs int64) {
+	cpu := func() int64 {
+		var ru syscall.Rusage
+		syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+		return ru.Utime.Nano() + ru.Stime.Nano()
+	}
+	op() // warm up
+	runtime.GC()
+	start, startCPU := time.Now(), cpu()
+	n := 0
+	for n < 3 || time.Since(start) < time.Second {
+		op()
+		n++
+	}
+	return time.Since(start).Nanoseconds() / int64(n), (cpu() - startCPU) / int64(n)
+}
+
 func bench(dir string) {
 	type input struct{ name, t, d string }
 	for _, in := range []input{{"voltha10k", "voltha.tmpl", "voltha10k.json"}, {"big1MiB", "big.tmpl", "big.json"}} {
 		text, v := load(dir, in.t, in.d)
-		parse := testing.Benchmark(func(b *testing.B) {
-			for i := 0; i < b.N; i++ {
-				if _, err := template.New("t").Funcs(funcs()).Parse(text); err != nil {
-					b.Fatal(err)
-				}
+		pw, pc := measure(func() {
+			if _, err := template.New("t").Funcs(funcs()).Parse(text); err != nil {
+				panic(err)
 			}
 		})
-		var size int
-		exec := testing.Benchmark(func(b *testing.B) {
-			t := template.Must(template.New("t").Funcs(funcs()).Parse(text))
-			var buf bytes.Buffer
-			for i := 0; i < b.N; i++ {
-				buf.Reset()
-				// isFirst state is per rendering, as in envoyd: fresh funcs each time.
-				t.Funcs(funcs())
-				if err := t.Execute(&buf, v); err != nil {
-					b.Fatal(err)
-				}
+		t := template.Must(template.New("t").Funcs(funcs()).Parse(text))
+		var buf bytes.Buffer
+		ew, ec := measure(func() {
+			buf.Reset()
+			t.Funcs(funcs()) // isFirst state is per rendering, as in envoyd
+			if err := t.Execute(&buf, v); err != nil {
+				panic(err)
 			}
-			size = buf.Len()
 		})
-		fmt.Printf("go %s parse_ns %d\n", in.name, parse.NsPerOp())
-		fmt.Printf("go %s exec_ns %d out_bytes %d\n", in.name, exec.NsPerOp(), size)
+		fmt.Printf("go %-9s parse: %10.1f us wall %10.1f us cpu\n", in.name, float64(pw)/1e3, float64(pc)/1e3)
+		fmt.Printf("go %-9s exec:  %10.1f us wall %10.1f us cpu  (%d bytes out)\n", in.name, float64(ew)/1e3, float64(ec)/1e3, buf.Len())
 	}
 }
 
