@@ -19,8 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (!std::is_sorted(a->rr.begin(), a->rr.end())) std::abort();
   if (std::adjacent_find(a->rr.begin(), a->rr.end()) != a->rr.end()) std::abort();
-  vs::envoyd::TemplateData d{"10.0.0.1:50556", "10.0.0.1", 50556, "8882", "8443", "50555",
-                             "/e/eds.json", &*a};
+  vs::envoyd::TemplateData d{"10.0.0.1:50556", "10.0.0.1", 50556,         "8882",
+                             "8443",           "50555",    "/e/eds.json", &*a};
   simdjson::dom::parser p;
   simdjson::dom::element doc;
   if (p.parse(vs::envoyd::TemplateDataJson(d)).get(doc)) std::abort();

@@ -401,6 +401,33 @@ TEST_F(EnvoydTest, FaultsKeepTheConfigAndTheProxy) {
   EXPECT_EQ(ServeArgv().back(), ExpectedArgv(0));
 }
 
+TEST_F(EnvoydTest, EdsModeUpdatesEndpointsWithoutARestart) {
+  WriteFile(tmpl, "bootstrap eds={{.EdsPath}} vip={{.VolthaVip}}\n");
+  std::string eds = dir.File("out/eds.json");
+  auto args = RestartArgs();
+  args[10] = "eds";  // -mode
+  for (std::string a : {"-eds-file", eds.c_str(), "-eds-cluster", "voltha_rr"}) args.push_back(a);
+  ASSERT_EQ(args[9], "-mode");
+  WriteAtomically(kvfile, Hosts(2));
+  ASSERT_TRUE(Start(args));
+  ASSERT_TRUE(WaitFor([&] { return Ready(0); }, 10s));
+  EXPECT_EQ(ReadFile(config), "bootstrap eds=" + eds + " vip=127.0.0.1:50556\n");
+  EXPECT_EQ(CountOf(ReadFile(eds), "socket_address"), 2);
+  for (int n = 3; n <= 5; ++n) {
+    WriteAtomically(kvfile, Hosts(n));
+    ASSERT_TRUE(WaitFor([&] { return CountOf(ReadFile(eds), "socket_address") == n; }, 10s));
+  }
+  simdjson::dom::parser p;
+  simdjson::dom::element doc;
+  std::string text = ReadFile(eds);
+  ASSERT_FALSE(p.parse(text).get(doc)) << text;
+  EXPECT_EQ(std::string_view(doc["resources"].at(0)["cluster_name"]), "voltha_rr");
+  EXPECT_NE(text.find("\"10.0.0.5\""), std::string::npos);
+  // One Envoy the whole time, still serving.
+  EXPECT_EQ(ServeArgv().size(), 1u);
+  EXPECT_GT(LivePid(0), 0);
+}
+
 TEST_F(EnvoydTest, KillDashNineDuringWritesLeavesACompleteFile) {
   // A large config (2,000 cores, ~80 KB) rewritten as fast as the file store reports changes,
   // while envoyd is killed with SIGKILL at varying points. Every read of the config, and the
