@@ -39,7 +39,7 @@ StatusOr<Shape> ParseShape(std::string_view name);
 struct WriterOptions {
   Shape shape = Shape::kSeed;
   // Kafka's default message.max.bytes is 1 MB; stay well below it by default.
-  size_t max_message_bytes = 512 * 1024;
+  size_t max_message_bytes = size_t{512} * 1024;
 };
 
 struct WriteStats {

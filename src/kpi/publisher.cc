@@ -66,7 +66,7 @@ StatusOr<std::unique_ptr<Publisher>> Publisher::Create(const PublisherOptions& o
   char err[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf->get(), err, sizeof(err));
   if (rk == nullptr) return InvalidArgument(fmt::format("kafka producer: {}", err));
-  conf->release();  // rd_kafka_new took ownership
+  (void)conf->release();  // rd_kafka_new took ownership
   p->rk_.reset(rk);
   p->rkt_ = rd_kafka_topic_new(rk, options.topic.c_str(), nullptr);
   if (p->rkt_ == nullptr) {

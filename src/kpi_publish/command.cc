@@ -13,7 +13,7 @@ extern char** environ;
 namespace vs::kpi_publish {
 
 namespace {
-constexpr size_t kMaxOutput = 64 * 1024;
+constexpr size_t kMaxOutput = size_t{64} * 1024;
 }
 
 StatusOr<std::string> RealCommandRunner::Run(const std::string& command, Duration timeout) {

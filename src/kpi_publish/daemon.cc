@@ -129,8 +129,10 @@ void Daemon::Tick() {
   process_->Collect(ts, &scratch_, &errors);
   if (host_) host_->Collect(ts, &scratch_, &errors);
   if (sim_ && options_.rate == 0) {
-    for (size_t i = 0; i < sim_->size(); ++i)
-      sim_->DeviceSamples(i, clock_->WallSeconds(), ts, &scratch_);
+    const double now = clock_->WallSeconds();
+    for (size_t i = 0; i < sim_->size(); ++i) {
+      sim_->DeviceSamples(i, now, ts, &scratch_);
+    }
   }
   for (const auto& [source, st] : errors.errors) {
     metrics_

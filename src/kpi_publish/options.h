@@ -33,7 +33,7 @@ struct Options {
   std::string topic = "voltha.kpis";
   std::vector<std::string> kafka_opts;
   std::string kafka_config;
-  size_t max_message_bytes = 512 * 1024;
+  size_t max_message_bytes = size_t{512} * 1024;
   std::string admin;  // host:port of /metrics /healthz /readyz; empty: off
   std::string log_level = "info";
   uint64_t iterations = 0;  // stop after this many intervals; 0: never

@@ -47,8 +47,8 @@ DeviceSimulator::DeviceSimulator(int devices, double start, uint64_t seed) : rng
       // Start from a plausible uptime's worth of traffic rather than zero.
       double uptime = 3600 * (1 + 100 * unit(rng_));
       for (int dir = 0; dir < 2; ++dir) {
-        uint64_t pkts = static_cast<uint64_t>(p.base_pps * uptime * (dir == 0 ? 1.0 : 0.8));
-        uint64_t* c = p.c + dir * 5;
+        auto pkts = static_cast<uint64_t>(p.base_pps * uptime * (dir == 0 ? 1.0 : 0.8));
+        uint64_t* c = p.c + static_cast<ptrdiff_t>(dir) * 5;
         c[0] = pkts;
         c[1] = pkts * 600;
         c[2] = pkts / 50;
@@ -75,7 +75,7 @@ void DeviceSimulator::DeviceSamples(size_t i, double now, double ts,
       double pps = p.base_pps * swing * (0.9 + 0.2 * unit(rng_)) * (dir == 0 ? 1.0 : 0.8);
       auto pkts = static_cast<uint64_t>(pps * dt);
       double frame = 64 + unit(rng_) * (1518 - 64);
-      uint64_t* c = p.c + dir * 5;
+      uint64_t* c = p.c + static_cast<ptrdiff_t>(dir) * 5;
       c[0] += pkts;
       c[1] += static_cast<uint64_t>(static_cast<double>(pkts) * frame);
       c[2] += pkts / 50;
