@@ -54,6 +54,18 @@ void BM_ParseAndRender(benchmark::State& st) {
 }
 BENCHMARK(BM_ParseAndRender)->Arg(3)->Arg(10000)->Unit(benchmark::kMillisecond);
 
+// eds mode: the EDS file is generated without the template engine.
+void BM_ParseAndEds(benchmark::State& st) {
+  std::string a = Assignment(static_cast<int>(st.range(0)));
+  size_t bytes = 0;
+  for (auto _ : st) {
+    auto m = vs::envoyd::ParseAssignment(a, 50556);
+    bytes = vs::envoyd::EdsResponseJson(*m, "vcore", "v1").size();
+  }
+  st.counters["eds_bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_ParseAndEds)->Arg(10000)->Unit(benchmark::kMillisecond);
+
 // The atomic write without its fsync time (reported separately as a counter).
 void BM_WriteAtomically(benchmark::State& st) {
   std::string dir = std::filesystem::temp_directory_path() / "envoyd_bench_XXXXXX";

@@ -82,10 +82,14 @@ StatusOr<Assignment> ParseAssignment(std::string_view json, uint16_t core_port) 
     c.port = core_port;
     a.cores.push_back(std::move(c));
   }
-  std::sort(a.cores.begin(), a.cores.end(), [](const Core& x, const Core& y) {
-    if (x.slot != y.slot) return x.slot < y.slot;
-    return x.host < y.host;
-  });
+  auto by_slot = [](const Core& x, const Core& y) {
+    int c = x.slot.compare(y.slot);
+    return c != 0 ? c < 0 : x.host < y.host;
+  };
+  // Leaders write the slots in order: a linear check saves the sort's many compares.
+  if (!std::is_sorted(a.cores.begin(), a.cores.end(), by_slot)) {
+    std::sort(a.cores.begin(), a.cores.end(), by_slot);
+  }
   a.rr.reserve(a.cores.size());
   for (const auto& c : a.cores) a.rr.push_back(c.Address());
   std::sort(a.rr.begin(), a.rr.end());
@@ -181,16 +185,18 @@ std::string TemplateDataJson(const TemplateData& d) {
 
 std::string EdsResponseJson(const Assignment& a, const std::string& cluster,
                             const std::string& version) {
-  // Unique (host, port) pairs in the bytewise order of their addresses, as VolthaRR.
+  // Unique (host, port) pairs in the bytewise order of their addresses, as VolthaRR. The
+  // addresses are built once, not in every comparison.
+  std::vector<std::pair<std::string, const Core*>> keyed;
+  keyed.reserve(a.cores.size());
+  for (const auto& c : a.cores) keyed.emplace_back(c.Address(), &c);
+  std::sort(keyed.begin(), keyed.end(),
+            [](const auto& x, const auto& y) { return x.first < y.first; });
   std::vector<const Core*> eps;
-  for (const auto& c : a.cores) eps.push_back(&c);
-  std::sort(eps.begin(), eps.end(),
-            [](const Core* x, const Core* y) { return x->Address() < y->Address(); });
-  eps.erase(std::unique(eps.begin(), eps.end(),
-                        [](const Core* x, const Core* y) {
-                          return x->host == y->host && x->port == y->port;
-                        }),
-            eps.end());
+  eps.reserve(keyed.size());
+  for (size_t i = 0; i < keyed.size(); ++i) {
+    if (i == 0 || keyed[i].first != keyed[i - 1].first) eps.push_back(keyed[i].second);
+  }
   std::string out;
   out.reserve(256 + eps.size() * 120);
   out.append("{\"version_info\":");
