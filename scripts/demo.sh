@@ -79,7 +79,10 @@ KPI_ADMIN=$(graphite_free_port)
 pids+=($!)
 
 echo "== waiting for shovel to deliver the history ($SAMPLE_POINTS datapoints)"
-wait_until 90 test "$(metric "$SHOVEL_ADMIN" shovel_datapoints_delivered_total)" -ge "$SAMPLE_POINTS" ||
+history_delivered() {
+  [ "$(metric "$SHOVEL_ADMIN" shovel_datapoints_delivered_total)" -ge "$SAMPLE_POINTS" ]
+}
+wait_until 90 history_delivered ||
   { echo "shovel did not deliver in time; see $OUT/shovel.log"; exit 1; }
 echo "== live for $LIVE s"
 sleep "$LIVE"
@@ -98,9 +101,9 @@ graphite_list_metrics "$W" | grep -E 'olt|PON|pon' | head -4 | sed 's/^/     /'
 NOW=$(date +%s)
 PNG=$OUT/dashboard.png
 curl -fsS --max-time 60 -o "$PNG" -G "http://127.0.0.1:$WEB/render" \
-  --data-urlencode "target=alias(voltha.internal.vcore1.rss-mb,'vcore1 rss-mb')" \
-  --data-urlencode "target=aliasByNode(Ethernet.onu*.1.tx_packets,1,3)" \
-  --data-urlencode "target=alias(secondYAxis(voltha.olt.olt1.pon0.rx_bytes),'pon0 rx_bytes')" \
+  --data-urlencode "target=alias(keepLastValue(voltha.internal.vcore1.rss-mb),'vcore1 rss-mb')" \
+  --data-urlencode "target=aliasByNode(keepLastValue(Ethernet.onu*.1.tx_packets),1,3)" \
+  --data-urlencode "target=alias(secondYAxis(keepLastValue(voltha.olt.olt1.pon0.rx_bytes)),'pon0 rx_bytes')" \
   --data-urlencode "target=alias(secondYAxis(sumSeries(perSecond(PON.*.*.tx_packets))),'20 simulated OLTs: PON tx packets/s')" \
   --data "from=$((NOW - 1900))" --data "until=$NOW" --data "width=1000" --data "height=500" \
   --data-urlencode "title=voltha-sidecars demo: KPIs through Kafka -> shovel -> carbon"
