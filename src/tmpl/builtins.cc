@@ -20,6 +20,8 @@ bool IsTrue(const Value& v) {
       return v.as_int() != 0;
     case Value::Kind::kFloat:
       return v.as_float() != 0;
+    case Value::Kind::kComplex:
+      return v.real() != 0 || v.imag() != 0;
     case Value::Kind::kString:
     case Value::Kind::kList:
     case Value::Kind::kMap:
@@ -32,7 +34,7 @@ namespace {
 
 bool IsNilish(const Value& v) { return !v.valid() || v.is_nil(); }
 
-enum BasicKind { kInvalidKind, kBoolKind, kIntKind, kFloatKind, kStringKind };
+enum BasicKind { kInvalidKind, kBoolKind, kComplexKind, kIntKind, kFloatKind, kStringKind };
 
 BasicKind Basic(const Value& v) {
   switch (v.kind()) {
@@ -45,6 +47,8 @@ BasicKind Basic(const Value& v) {
       return kFloatKind;
     case Value::Kind::kString:
       return kStringKind;
+    case Value::Kind::kComplex:
+      return kComplexKind;
     default:
       return kInvalidKind;
   }
@@ -66,6 +70,9 @@ StatusOr<Value> Eq(std::span<const Value> args) {
       switch (k1) {
         case kBoolKind:
           truth = a1.as_bool() == a.as_bool();
+          break;
+        case kComplexKind:
+          truth = a1.real() == a.real() && a1.imag() == a.imag();
           break;
         case kFloatKind:
           truth = a1.as_float() == a.as_float();
@@ -104,6 +111,7 @@ StatusOr<bool> Lt(const Value& a1, const Value& a2) {
   if (k1 != k2) return InvalidArgument("incompatible types for comparison");
   switch (k1) {
     case kBoolKind:
+    case kComplexKind:
       return InvalidArgument("invalid type for comparison");
     case kFloatKind:
       return a1.as_float() < a2.as_float();

@@ -917,6 +917,32 @@ class Printer {
     }
   }
 
+  void FmtComplex(const Value& v, char32_t verb) {
+    switch (verb) {
+      case 'v':
+      case 'b':
+      case 'g':
+      case 'G':
+      case 'x':
+      case 'X':
+      case 'f':
+      case 'F':
+      case 'e':
+      case 'E': {
+        bool old_plus = plus_;
+        buf_->push_back('(');
+        FmtFloatVerb(Value::Float(v.real()), verb);
+        plus_ = true;  // the imaginary part always has a sign
+        FmtFloatVerb(Value::Float(v.imag()), verb);
+        buf_->append("i)");
+        plus_ = old_plus;
+        return;
+      }
+      default:
+        BadVerb(verb, &v);
+    }
+  }
+
   void FmtFloat(double v, char verb, int prec) {
     if (prec_present_) prec = prec_;
     std::string num = "+" + FormatFloat(v, verb == 'F' ? 'f' : verb, prec);
@@ -1017,6 +1043,9 @@ class Printer {
           break;
         case Value::Kind::kFloat:
           FmtFloatVerb(v, verb);
+          break;
+        case Value::Kind::kComplex:
+          FmtComplex(v, verb);
           break;
         case Value::Kind::kString:
           FmtString(v.as_string(), verb, &v);

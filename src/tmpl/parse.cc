@@ -871,9 +871,34 @@ class Parser {
       return true;
     }
     if (t.type == Item::kComplex || (!text.empty() && text.back() == 'i')) {
-      double f;
-      if (t.type == Item::kComplex || ParseFloat(text.substr(0, text.size() - 1), &f)) {
-        return Errorf("complex constants are not supported: " + std::string(text));
+      double re = 0, im = 0;
+      bool ok;
+      if (t.type == Item::kComplex) {
+        // REAL[+-]IMAGi: split at the sign that starts the imaginary part.
+        size_t k = text.size() - 1;
+        while (k > 0 && !((text[k] == '+' || text[k] == '-') &&
+                          std::string_view("eEpP").find(text[k - 1]) == std::string_view::npos)) {
+          --k;
+        }
+        ok = k > 0 && ParseFloat(text.substr(0, k), &re) &&
+             ParseFloat(text.substr(k, text.size() - 1 - k), &im);
+        if (!ok) return Errorf("expected complex constant: " + std::string(text));
+      } else {
+        ok = ParseFloat(text.substr(0, text.size() - 1), &im);
+      }
+      if (ok) {
+        // simplifyComplex: a zero imaginary part makes it usable as a float (and int).
+        if (im == 0) {
+          n.is_float = true;
+          n.f = re;
+          if (re >= -9223372036854775808.0 && re < 9223372036854775808.0 &&
+              static_cast<double>(static_cast<int64_t>(re)) == re) {
+            n.is_int = true;
+            n.i = static_cast<int64_t>(re);
+          }
+        }
+        op->constant = Value::Complex(re, im);
+        return true;
       }
     }
     uint64_t u;

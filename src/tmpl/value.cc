@@ -65,6 +65,13 @@ Value Value::StringList(const std::vector<std::string>& items) {
   return MakeList(std::move(l));
 }
 
+Value Value::Complex(double re, double im) {
+  Value v(Kind::kComplex);
+  auto parts = std::shared_ptr<double[]>(new double[2]{re, im});
+  v.p_ = std::shared_ptr<const void>(parts, parts.get());
+  return v;
+}
+
 const Value* Value::Find(std::string_view key) const {
   if (kind_ != Kind::kMap) return nullptr;
   const Map& m = as_map();
@@ -106,6 +113,8 @@ const char* Value::TypeName() const {
       return "[]interface {}";
     case Kind::kMap:
       return "map[string]interface {}";
+    case Kind::kComplex:
+      return "complex128";
   }
   return "?";
 }
@@ -496,6 +505,8 @@ Status EncodeScalar(const Value& v, std::string* out) {
     case Value::Kind::kString:
       JsonString(v.as_string(), out);
       return OkStatus();
+    case Value::Kind::kComplex:
+      return InvalidArgument("json: unsupported type: complex128");
     default:
       out->append("null");
       return OkStatus();

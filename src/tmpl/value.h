@@ -1,6 +1,6 @@
 // The data model of the template engine: the values Go's encoding/json produces when decoding
 // into `any` (nil, bool, float64, string, []any, map[string]any), plus the Go-typed values a
-// template itself creates (int constants, int64 results of the math functions).
+// template itself creates (int and complex128 constants, int64 results of the math functions).
 //
 // A Value is immutable and cheap to copy (scalars inline, strings/lists/maps shared through a
 // reference-counted pointer), so one data Value may be read by many executions on many threads
@@ -28,8 +28,9 @@ class Value {
     kInt64,  // Go int64 (add, subtract, ... of integers)
     kFloat,  // Go float64 (every JSON number, float constants)
     kString,
-    kList,  // []any
-    kMap,   // map[string]any: entries sorted by key, keys unique
+    kList,     // []any
+    kMap,      // map[string]any: entries sorted by key, keys unique
+    kComplex,  // Go complex128 (only from template constants such as 1i)
   };
   using List = std::vector<Value>;
   using Entry = std::pair<std::string, Value>;
@@ -48,6 +49,7 @@ class Value {
   // Shorthand for objects: Value::Object({{"a", Value::String("x")}, {"n", Value::Float(1)}}).
   static Value Object(std::initializer_list<Entry> entries) { return MakeMap(Map(entries)); }
   static Value StringList(const std::vector<std::string>& items);
+  static Value Complex(double re, double im);
 
   Kind kind() const { return kind_; }
   bool valid() const { return kind_ != Kind::kInvalid; }
@@ -60,6 +62,8 @@ class Value {
   const std::string& as_string() const { return *static_cast<const std::string*>(p_.get()); }
   const List& as_list() const { return *static_cast<const List*>(p_.get()); }
   const Map& as_map() const { return *static_cast<const Map*>(p_.get()); }
+  double real() const { return static_cast<const double*>(p_.get())[0]; }  // kComplex
+  double imag() const { return static_cast<const double*>(p_.get())[1]; }  // kComplex
   // Map lookup (binary search); nullptr when absent or not a map.
   const Value* Find(std::string_view key) const;
   // Length of a string (bytes), list or map; 0 otherwise.
