@@ -79,7 +79,17 @@ void Supervisor::Tick() {
     return;
   }
   if (Child* n = Newest(); n && !n->up) {
-    bool up = probe_ ? probe_() : now - n->started >= opts_.epoch_grace;
+    bool up;
+    if (probe_) {
+      // At most one probe (an HTTP call) per 100 ms however often the loop wakes.
+      up = false;
+      if (now - last_probe_ >= std::chrono::milliseconds(100)) {
+        last_probe_ = now;
+        up = probe_();
+      }
+    } else {
+      up = now - n->started >= opts_.epoch_grace;
+    }
     if (up) {
       n->up = true;
       ++stats_.restarts_ok;

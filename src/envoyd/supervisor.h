@@ -103,6 +103,7 @@ class Supervisor {
   std::vector<Child> children_;  // ordered by epoch, newest last
   bool want_start_ = false;
   TimePoint retry_at_{};
+  TimePoint last_probe_{};
   bool shutting_down_ = false;
   TimePoint kill_at_{};
   bool killed_ = false;

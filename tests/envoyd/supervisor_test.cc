@@ -84,8 +84,23 @@ TEST_F(SupervisorTest, UsesTheProbeWhenGiven) {
   sup->Tick();
   EXPECT_FALSE(sup->ProxyUp());
   live = true;
+  clock.Advance(Millis(100));
   sup->Tick();
   EXPECT_TRUE(sup->ProxyUp());
+}
+
+TEST_F(SupervisorTest, ProbeIsRateLimited) {
+  int probes = 0;
+  Make([&] {
+    ++probes;
+    return false;
+  });
+  sup->RequestRestart();
+  for (int i = 0; i < 50; ++i) sup->Tick();  // a busy loop: one probe
+  EXPECT_EQ(probes, 1);
+  clock.Advance(Millis(100));
+  sup->Tick();
+  EXPECT_EQ(probes, 2);
 }
 
 TEST_F(SupervisorTest, NewestFailingKeepsThePreviousAndRetriesTheSameEpoch) {
