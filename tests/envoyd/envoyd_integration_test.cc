@@ -401,6 +401,44 @@ TEST_F(EnvoydTest, FaultsKeepTheConfigAndTheProxy) {
   EXPECT_EQ(ServeArgv().back(), ExpectedArgv(0));
 }
 
+TEST_F(EnvoydTest, ShutdownTimeoutThenSigkill) {
+  WriteAtomically(kvfile, Hosts(2));
+  auto args = RestartArgs();  // -shutdown-timeout 3s
+  ASSERT_TRUE(envoyd.Start(
+      args, log,
+      {"FAKE_ENVOY_STATE=" + state, "FAKE_ENVOY_INIT_MS=150", "FAKE_ENVOY_IGNORE_TERM=1"}));
+  ASSERT_TRUE(WaitFor([&] { return Ready(0); }, 10s));
+  pid_t e0 = LivePid(0);
+  auto t0 = std::chrono::steady_clock::now();
+  envoyd.Signal(SIGINT);
+  int st = envoyd.Wait(10s);
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+  EXPECT_GE(took, 2.5);  // it waited for the shutdown timeout...
+  EXPECT_LT(took, 6.0);  // ...and no longer
+  EXPECT_NE(Events().find("ignoring SIGTERM"), std::string::npos);
+  EXPECT_NE(ReadFile(log).find("signal 9 (Killed)"), std::string::npos);
+  EXPECT_NE(kill(e0, 0), 0);
+}
+
+TEST_F(EnvoydTest, EnvoyDiesWithAKilledEnvoyd) {
+  // envoyd is the direct parent of every Envoy, so Envoy's PDEATHSIG fires on kill -9.
+  WriteAtomically(kvfile, Hosts(2));
+  ASSERT_TRUE(Start(RestartArgs()));
+  ASSERT_TRUE(WaitFor([&] { return Ready(0); }, 10s));
+  pid_t e0 = LivePid(0);
+  std::string stat = ReadFile("/proc/" + std::to_string(e0) + "/stat");
+  // Field 4 of /proc/PID/stat is the parent pid.
+  std::istringstream in(stat.substr(stat.rfind(')') + 2));
+  std::string state_field;
+  pid_t ppid = 0;
+  in >> state_field >> ppid;
+  EXPECT_EQ(ppid, envoyd.pid());
+  envoyd.Signal(SIGKILL);
+  envoyd.Wait(5s);
+  EXPECT_TRUE(WaitFor([&] { return kill(e0, 0) != 0; }, 5s));
+}
+
 TEST_F(EnvoydTest, EdsModeUpdatesEndpointsWithoutARestart) {
   WriteFile(tmpl, "bootstrap eds={{.EdsPath}} vip={{.VolthaVip}}\n");
   std::string eds = dir.File("out/eds.json");

@@ -12,8 +12,8 @@
 //       state dir (exit 1 during init: "told to crash"); after $FAKE_ENVOY_INIT_MS (200) it is
 //       ready (state file epoch.<N>.ready). When ready, it terminates epoch N-2 and tells N-1
 //       to exit after P seconds (Envoy drains N-1 and shuts it down).
-//   SIGTERM/SIGINT: exit 0. SIGUSR1: logged ("log reopen"). The parent dying: SIGTERM
-//   (PR_SET_PDEATHSIG, as Envoy).
+//   SIGTERM/SIGINT: exit 0 (SIGTERM is ignored with $FAKE_ENVOY_IGNORE_TERM set). SIGUSR1: logged
+//   ("log reopen"). The parent dying: SIGTERM (PR_SET_PDEATHSIG, as Envoy).
 // Every invocation appends its argv (tab-separated, argv[0] as given) to <state>/argv.log and
 // its life events to <state>/events.log, for the tests' assertions.
 #include <fcntl.h>
@@ -231,6 +231,10 @@ int main(int argc, char** argv) {
       signalfd_siginfo info;
       if (read(sfd, &info, sizeof(info)) == sizeof(info)) {
         int sig = static_cast<int>(info.ssi_signo);
+        if (sig == SIGTERM && std::getenv("FAKE_ENVOY_IGNORE_TERM")) {
+          Event("ignoring SIGTERM");
+          continue;
+        }
         if (sig == SIGTERM || sig == SIGINT) Exit(0, std::string("signal ") + strsignal(sig));
         if (sig == SIGUSR1) {
           Event("usr1 (log reopen)");
