@@ -618,5 +618,56 @@ TEST_F(EnvoydTest, EtcdStoreAgainstRealEtcd) {
   ASSERT_TRUE(WaitFor([&] { return ConfigHas("rr 10.0.0.9:50556\n"); }, 10s));
 }
 
+TEST_F(EnvoydTest, EtcdDownForThirtySecondsKeepsEnvoyServing) {
+  // The "KV down for 30 s": etcd is stopped for 30 s under a supervised Envoy, then
+  // restarted on the same ports and data; envoyd never exits, never touches the config or the
+  // Envoy meanwhile, and applies the next change once etcd is back.
+  uint16_t client = *FreeLoopbackPort(), peer = *FreeLoopbackPort();
+  std::string curl = "http://127.0.0.1:" + std::to_string(client);
+  std::string purl = "http://127.0.0.1:" + std::to_string(peer);
+  auto start_etcd = [&](Subprocess* etcd) {
+    return etcd->Start(
+        {"etcd", "--name", "t", "--data-dir", dir.File("etcd"), "--listen-client-urls", curl,
+         "--advertise-client-urls", curl, "--listen-peer-urls", purl,
+         "--initial-advertise-peer-urls", purl, "--initial-cluster", "t=" + purl},
+        dir.File("etcd.log"));
+  };
+  const std::string key = "service/voltha/data/core/assignment";
+  auto put = [&](const std::string& v) {
+    int rc = -1;
+    vs::testing::Run("ETCDCTL_API=3 etcdctl --endpoints " + curl + " put " + key + " '" + v +
+                         "' >/dev/null 2>&1",
+                     &rc);
+    return rc == 0;
+  };
+  Subprocess etcd;
+  ASSERT_TRUE(start_etcd(&etcd));
+  ASSERT_TRUE(WaitFor([&] { return put(Hosts(2)); }, 20s));
+  auto args = RestartArgs();
+  args[2] = "etcd";
+  args[3] = "-kv-address";
+  args[4] = "127.0.0.1:" + std::to_string(client);
+  ASSERT_TRUE(Start(args));
+  ASSERT_TRUE(WaitFor([&] { return Ready(0); }, 10s));
+  const std::string good = ReadFile(config);
+  pid_t e0 = LivePid(0);
+  etcd.Stop(10s);
+  auto down_until = std::chrono::steady_clock::now() + 30s;
+  // Bounded polling of the invariants for the whole outage (not a sleep used as a sync).
+  WaitFor(
+      [&] {
+        EXPECT_TRUE(envoyd.running());
+        EXPECT_EQ(LivePid(0), e0);
+        EXPECT_EQ(ReadFile(config), good);
+        return std::chrono::steady_clock::now() >= down_until;
+      },
+      35s, std::chrono::milliseconds(500));
+  EXPECT_GE(CountOf(ReadFile(log), "store:"), 2);  // the failures were seen and counted
+  ASSERT_TRUE(start_etcd(&etcd));
+  ASSERT_TRUE(WaitFor([&] { return put(Hosts(3)); }, 20s));
+  ASSERT_TRUE(WaitFor([&] { return Ready(1); }, 40s));
+  EXPECT_TRUE(ConfigHas("10.0.0.3:50556"));
+}
+
 }  // namespace
 }  // namespace vs::envoyd
