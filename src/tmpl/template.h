@@ -36,7 +36,8 @@ class CallContext {
 };
 
 // A template function. Returns a value, or an error that aborts the execution (as Go does when
-// a function returns a non-nil error).
+// a function returns a non-nil error). Executions on several threads call the same Function
+// concurrently: keep per-rendering state in the CallContext, not in the function.
 using Function = std::function<StatusOr<Value>(CallContext& ctx, std::span<const Value> args)>;
 
 // The Go parameter types a function declares. The executor converts and checks arguments as Go
@@ -79,8 +80,9 @@ class Template {
   // "template: NAME:LINE:COL: reason".
   static StatusOr<Template> Parse(const std::string& name, std::string_view text,
                                   const FuncMap& funcs = DefaultFuncs());
-  // Renders into *out (cleared first). On error *out is left empty and the Status says where.
-  // Output size and recursion depth are bounded (errors, not crashes).
+  // Renders into *out (cleared first). On error *out is left empty and the Status says where,
+  // as Go's do: "template: NAME:LINE:COL: executing \"NAME\" at <source>: reason". Output
+  // size and recursion depth are bounded by Limits (errors, not crashes). Thread-safe.
   Status Execute(const Value& data, std::string* out) const;
 
   struct Limits {
