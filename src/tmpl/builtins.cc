@@ -86,14 +86,19 @@ StatusOr<Value> Eq(std::span<const Value> args) {
         default: {
           // Both non-basic: nil, list or map.
           bool n1 = IsNilish(a1), n2 = IsNilish(a);
+          auto str = [](const Value& v) {
+            std::string out;
+            gofmt::Print(v, &out);
+            return out;
+          };
           if (!n1 && !n2 && a1.kind() != a.kind()) {
-            return InvalidArgument(std::string("non-comparable types ") + a1.TypeName() + ", " +
-                                   a.TypeName());
+            return InvalidArgument("non-comparable types " + str(a1) + ": " + a1.TypeName() + ", " +
+                                   a.TypeName() + ": " + str(a));
           }
           if (n1 || n2) {
             truth = n1 == n2;
           } else {
-            return InvalidArgument(std::string("non-comparable type ") + a.TypeName());
+            return InvalidArgument("non-comparable type " + str(a) + ": " + a.TypeName());
           }
         }
       }

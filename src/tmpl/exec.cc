@@ -104,22 +104,39 @@ class Exec {
 
  private:
   // ---- errors ----
-  Flow Fail(int pos, int end, const std::string& msg) {
+  // Go's format: the location, the executing template, the node's text, the reason.
+  Flow FailAt(int loc, const std::string& ctx, const std::string& msg) {
     if (err_.ok()) {
-      std::string ctx;
-      if (end > pos && static_cast<size_t>(end) <= set_.text.size()) {
-        ctx = set_.text.substr(pos, end - pos);
-      }
-      err_ = InvalidArgument("template: " + Location(set_, pos) + ": executing \"" + tree_->name +
+      err_ = InvalidArgument("template: " + Location(set_, loc) + ": executing \"" + tree_->name +
                              "\" at <" + ctx + ">: " + msg);
     }
     return Flow::kError;
+  }
+  Flow Fail(int pos, int end, const std::string& msg, int loc = -1) {
+    std::string ctx;
+    if (end > pos && static_cast<size_t>(end) <= set_.text.size()) {
+      ctx = set_.text.substr(pos, end - pos);
+    }
+    return FailAt(loc >= 0 ? loc : pos, ctx, msg);
+  }
+  // The source extent of a pipeline (for its error context).
+  std::string PipeText(const Pipe& p) const {
+    if (p.cmds.empty() || p.cmds.back().args.empty()) return "";
+    int end = p.cmds.back().args.back().end;
+    int pos = p.cmds.front().args.front().pos;
+    if (end > pos && static_cast<size_t>(end) <= set_.text.size()) {
+      return set_.text.substr(pos, end - pos);
+    }
+    return "";
   }
   bool FailB(int pos, int end, const std::string& msg) {
     Fail(pos, end, msg);
     return false;
   }
-  bool FailOp(const Operand& op, const std::string& msg) { return FailB(op.pos, op.end, msg); }
+  bool FailOp(const Operand& op, const std::string& msg) {
+    Fail(op.pos, op.end, msg, op.loc);
+    return false;
+  }
 
   std::string OpText(const Operand& op) const {
     if (op.end > op.pos && static_cast<size_t>(op.end) <= set_.text.size())
@@ -151,6 +168,9 @@ class Exec {
         vars_[i].second = v;
         return true;
       }
+    }
+    if (!pipe.cmds.empty() && !pipe.cmds.back().args.empty()) {
+      return FailOp(pipe.cmds.back().args.back(), "undefined variable: " + std::string(name));
     }
     return FailB(pipe.pos, pipe.pos, "undefined variable: " + std::string(name));
   }
@@ -269,7 +289,8 @@ class Exec {
       default: {
         std::string s;
         gofmt::Print(val, &s);
-        return Fail(n.pos, n.pos, "range can't iterate over " + s);
+        const Operand& last = n.pipe.cmds.back().args.front();
+        return Fail(last.pos, last.end, "range can't iterate over " + s, last.loc);
       }
     }
     Flow f = Flow::kNormal;
@@ -278,14 +299,21 @@ class Exec {
     return f;
   }
 
+  // Go's TemplateNode.String(): {{template "name" pipeline}}.
+  std::string TemplateText(const Node& n) const {
+    std::string s = "{{template \"" + n.name + "\"";
+    if (n.has_pipe) s += " " + PipeText(n.pipe);
+    return s + "}}";
+  }
+
   Flow WalkTemplate(const Value& dot, const Node& n) {
     auto it = set_.trees.find(n.name);
     if (it == set_.trees.end()) {
-      return Fail(n.pos, n.pos, "template \"" + n.name + "\" not defined");
+      return FailAt(n.pos, TemplateText(n), "template \"" + n.name + "\" not defined");
     }
     if (depth_ >= limits_.max_depth) {
-      return Fail(n.pos, n.pos,
-                  "exceeded maximum template depth (" + std::to_string(limits_.max_depth) + ")");
+      return FailAt(n.pos, TemplateText(n),
+                    "exceeded maximum template depth (" + std::to_string(limits_.max_depth) + ")");
     }
     Value newdot;
     if (n.has_pipe && !EvalPipeline(dot, &n.pipe, &newdot)) return Flow::kError;
@@ -402,15 +430,17 @@ class Exec {
     static const Value kInvalid;
     size_t n = idents.size();
     for (size_t i = 0; i + 1 < n; ++i) {
-      if (!EvalField(idents[i], node, false, &recv)) return false;
+      if (!EvalField(idents[i], node, false, i > 0, &recv)) return false;
     }
-    if (!EvalField(idents[n - 1], node, has_args, &recv)) return false;
+    if (!EvalField(idents[n - 1], node, has_args, n > 1, &recv)) return false;
     *out = recv ? *recv : kInvalid;
     return true;
   }
 
   // *recv: the receiver in, the field value out (nullptr for a missing value).
-  bool EvalField(std::string_view name, const Operand& node, bool has_args, const Value** recv) {
+  // from_map: the receiver is a map element (Go's static type `interface {}`).
+  bool EvalField(std::string_view name, const Operand& node, bool has_args, bool from_map,
+                 const Value** recv) {
     const Value* r = *recv;
     if (r == nullptr || r->kind() == Value::Kind::kInvalid) {
       *recv = nullptr;
@@ -424,7 +454,8 @@ class Exec {
       *recv = r->Find(name);
       return true;
     }
-    return FailOp(node, "can't evaluate field " + std::string(name) + " in type " + r->TypeName());
+    return FailOp(node, "can't evaluate field " + std::string(name) + " in type " +
+                            (from_map ? "interface {}" : r->TypeName()));
   }
 
   // evalArg with a nil type (the receiver of a chain): no conversion.
@@ -588,8 +619,11 @@ class Exec {
       return true;
     }
     StatusOr<Value> r = fn.func ? (*fn.func)(ctx_, cargs) : CallBuiltin(fn.builtin, ctx_, cargs);
-    if (!r.ok())
-      return FailOp(fn, "error calling " + std::string(name) + ": " + r.status().message());
+    if (!r.ok()) {
+      // Go reports a failed call at the whole command ("base64Decode \"x\"").
+      int end = args.size() > first_arg ? args.back().end : fn.end;
+      return FailB(fn.pos, end, "error calling " + std::string(name) + ": " + r.status().message());
+    }
     if (r->kind() == Value::Kind::kString && r->size() > limits_.max_output) {
       return FailOp(fn, "error calling " + std::string(name) + ": result exceeds the output limit");
     }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "tmpl/gofmt.h"
 #include "tmpl/lex.h"
 #include "tmpl/tree.h"
 #include "tmpl/unicode.h"
@@ -710,6 +711,8 @@ class Parser {
     if (!Term(op, got)) return false;
     if (!*got) return true;
     if (Peek().type == Item::kField) {
+      int term_end = op->end;
+      int chain_pos = Peek().pos;  // Go positions a field chain at its first added field
       std::vector<std::string_view> fields;
       while (Peek().type == Item::kField) {
         const Token& f = Next();
@@ -728,14 +731,17 @@ class Parser {
         case OpType::kField:
         case OpType::kVariable:
           for (auto& f : fields) op->idents.push_back(std::move(f));
+          op->loc = chain_pos;
           break;
         case OpType::kBool:
         case OpType::kString:
         case OpType::kNumber:
         case OpType::kNil:
-        case OpType::kDot:
-          return Errorf("unexpected . after term \"" +
-                        std::string(text_.substr(op->pos, op->end - op->pos)) + "\"");
+        case OpType::kDot: {
+          std::string q;
+          gofmt::Quote(text_.substr(op->pos, term_end - op->pos), false, &q);
+          return Errorf("unexpected . after term " + q);
+        }
         default: {
           auto sub = std::make_unique<Operand>(std::move(*op));
           *op = Operand{};
@@ -744,6 +750,7 @@ class Parser {
           op->end = sub->end;
           op->idents = std::move(fields);
           op->sub = std::move(sub);
+          op->loc = chain_pos;
         }
       }
     }

@@ -39,8 +39,9 @@ struct Number {
 
 struct Operand {
   OpType type;
-  int pos = 0;  // byte offset in the text, for errors
-  int end = 0;  // end offset, for the error context
+  int pos = 0;   // byte offset in the text, for errors
+  int end = 0;   // end offset, for the error context
+  int loc = -1;  // where Go locates errors of this operand, when not at pos
   // Views into TreeSet::text, which outlives the tree.
   std::string_view name;  // variable name ("$x"), function name, or number text
   std::vector<std::string_view> idents;

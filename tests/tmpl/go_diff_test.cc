@@ -64,7 +64,7 @@ TEST_F(GoDiffTest, CorpusMatchesGo) {
                                      "/tests/tmpl/corpus -out " + out.path() + " 2>&1",
                                  &rc);
   ASSERT_EQ(rc, 0) << log;
-  int errors_both = 0, matched = 0;
+  int errors_both = 0, matched = 0, same_message = 0;
   for (const Case& c : cases) {
     SCOPED_TRACE("case " + c.name);
     fs::path go_out = fs::path(out.path()) / (c.name + ".out");
@@ -93,6 +93,7 @@ TEST_F(GoDiffTest, CorpusMatchesGo) {
       EXPECT_FALSE(st.ok()) << "Go failed (" << Slurp(go_err) << "), we rendered: " << ours;
       if (!st.ok()) {
         errors_both++;
+        same_message += st.message() == Slurp(go_err);
         // Template errors name the template, as Go's do.
         if (!json_error) {
           EXPECT_EQ(st.message().rfind("template: " + c.name + ":", 0), 0u) << st.message();
@@ -100,8 +101,10 @@ TEST_F(GoDiffTest, CorpusMatchesGo) {
       }
     }
   }
-  std::printf("corpus: %zu cases, %d identical renderings, %d failing on both sides\n",
-              cases.size(), matched, errors_both);
+  std::printf(
+      "corpus: %zu cases, %d identical renderings, %d failing on both sides (%d with Go's exact "
+      "error message)\n",
+      cases.size(), matched, errors_both, same_message);
 }
 
 // The command-line path (file reading, JSON decoding, stdout, exit status) agrees with Go's.
