@@ -4,8 +4,8 @@
 # gives voltha-sidecars-{shovel,envoyd,kpi-publish}_<version>_<arch>.deb. Each holds the binary,
 # its systemd unit, an example environment file (a conffile in /etc/voltha-sidecars/), a man page
 # made from --help and its doc; envoyd's also holds the Envoy v3 templates. Envoy itself is not
-# packaged (Debian has none). cpack does not build anything first (CPACK_CMAKE_GENERATOR is
-# empty): it packages the tree as built, so that it never starts a full build of every test.
+# packaged (Debian has none). With Ninja, cpack builds nothing first (Ninja has no preinstall
+# target): build the targets above before it. tests/deploy/package_test.sh does both.
 # Dependencies on shared libraries come from dpkg-shlibdeps.
 include_guard(GLOBAL)
 
@@ -77,7 +77,7 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "VOLTHA sidecars: shovel, envoyd, kpi-publ
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 # Absolute destinations (/etc/voltha-sidecars) must land in the staging root, not on this host.
 set(CPACK_SET_DESTDIR ON)
-set(CPACK_CMAKE_GENERATOR "")
+set(CPACK_INSTALL_PREFIX /usr)
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_COMPONENTS_ALL ${vs_packaged})
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)

@@ -15,6 +15,8 @@ PACKAGES=(
   golang-go python3 python3-kafka python3-simplejson
   # misc tools used by scripts and tests
   curl procps iproute2 file time
+  # deployment checks (tests/deploy): compose validation, unit verification
+  docker-compose systemd
 )
 
 missing=()
