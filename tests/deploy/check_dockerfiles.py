@@ -8,13 +8,19 @@
   Dockerfile's .dockerignore, and stays inside the build context (the repository root);
 - the builder stage installs exactly the build packages of scripts/install-deps.sh;
 - each runtime stage has USER (non-root), HEALTHCHECK on /healthz and ENTRYPOINT.
-Usage: check_dockerfiles.py REPO_ROOT. Exit 1 with one line per problem."""
+With --configure, the builder's build context is rebuilt in a temp dir from its COPY lines
+(minus the .dockerignore) and configured with the builder's cmake -D flags, which proves the
+stage copies everything the configuration needs (compiling is left to the real build).
+Usage: check_dockerfiles.py REPO_ROOT [--configure]. Exit 1 with one line per problem."""
 import fnmatch
 import glob
 import os
 import re
 import shlex
+import shutil
+import subprocess
 import sys
+import tempfile
 
 root = sys.argv[1] if len(sys.argv) > 1 else os.getcwd()
 problems = []
@@ -90,6 +96,36 @@ def install_deps_build_packages():
 
 def image_ref(s):
     return re.fullmatch(r"[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?(@sha256:[0-9a-f]{64})?", s)
+
+
+def configure_builder(body, pats, rel_df):
+    with tempfile.TemporaryDirectory() as ctx:
+        for _, word, rest in body:
+            if word != "COPY" or "--from=" in rest:
+                continue
+            paths = [t for t in shlex.split(rest) if not t.startswith("--")]
+            for src in paths[:-1]:
+                for full in glob.glob(os.path.join(root, os.path.normpath(src))):
+                    rel = os.path.relpath(full, root)
+                    dst = os.path.join(ctx, rel)
+                    if os.path.isdir(full):
+                        shutil.copytree(full, dst, ignore=lambda d, names: [
+                            n for n in names
+                            if ignored(os.path.relpath(os.path.join(d, n), root), pats)])
+                    elif not ignored(rel, pats):
+                        os.makedirs(os.path.dirname(dst), exist_ok=True)
+                        shutil.copy2(full, dst)
+        runs = " ".join(r for _, w, r in body if w == "RUN")
+        m = re.search(r"cmake -S \. -B \S+ (.*?)&&", runs)
+        flags = [t for t in shlex.split(m.group(1)) if t.startswith("-D") or t == "-G"
+                 or t == "Ninja"] if m else []
+        r = subprocess.run(["cmake", "-S", ctx, "-B", os.path.join(ctx, "_b")] + flags,
+                           capture_output=True, text=True, timeout=120)
+        if r.returncode != 0 or not flags:
+            fail(f"{rel_df}: builder context does not configure with {flags}: "
+                 f"{(r.stdout + r.stderr)[-2000:]}")
+        else:
+            print(f"builder context configures: cmake {' '.join(flags)}")
 
 
 dockerfiles = sorted(glob.glob(os.path.join(root, "deploy/docker/Dockerfile*")))
@@ -178,6 +214,8 @@ for df in dockerfiles:
     for want in ("shovel", "kpi-publish", "envoyd", "builder"):
         if want not in stages:
             fail(f"{rel_df}: no stage {want}")
+    if "--configure" in sys.argv and "builder" in stages:
+        configure_builder(stages["builder"], pats, rel_df)
     envoyd = " ".join(r for _, w, r in stages.get("envoyd", []) if w == "COPY")
     if "/usr/local/bin/envoy " not in envoyd + " ":
         fail(f"{rel_df}: the envoyd stage does not copy the envoy binary")
