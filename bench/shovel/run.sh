@@ -61,5 +61,5 @@ fi
   -f '%s\n' >/dev/null 2>"$tmp/kcat.log"
 read -r wall user sys rss_kb < <(tail -1 "$tmp/time")
 python3 -c "
-w,u,s,r=$wall,$user,$sys,$rss_kb; p=$TARGET
-print(f'kcat       datapoints={p} rate={p/w/1e6:.2f}M/s (whole run incl. start) cpu={u+s:.2f}s per_cpu_s={p/(u+s)/1e6:.2f}M peak_rss={r/1024:.1f}MiB')"
+w,u,s,r=$wall,$user,$sys,$rss_kb; p=$TARGET; c=max(u+s,0.01)
+print(f'kcat       datapoints={p} rate={p/w/1e6:.2f}M/s (whole run incl. start) cpu={u+s:.2f}s per_cpu_s={p/c/1e6:.2f}M peak_rss={r/1024:.1f}MiB')"
