@@ -1,6 +1,8 @@
 // preload: produces N seed-shape KPI messages of M datapoints each to a topic, as fast as
 // librdkafka allows, and waits for every delivery report. For shovel's end-to-end benchmark.
-//   preload BOOTSTRAP TOPIC MESSAGES DATAPOINTS_PER_MESSAGE
+//   preload BOOTSTRAP TOPIC MESSAGES DATAPOINTS_PER_MESSAGE PARTITIONS
+// Messages go round-robin over the partitions: the mock broker keeps only ~5 MiB per
+// partition (DESIGN.md 2.6), so the partitioner's sticky batches would lose data.
 #include <librdkafka/rdkafka.h>
 
 #include <atomic>
@@ -11,12 +13,14 @@
 #include <fmt/format.h>
 
 int main(int argc, char** argv) {
-  if (argc != 5) {
-    std::fprintf(stderr, "usage: preload BOOTSTRAP TOPIC MESSAGES DATAPOINTS_PER_MESSAGE\n");
+  if (argc != 6) {
+    std::fprintf(stderr,
+                 "usage: preload BOOTSTRAP TOPIC MESSAGES DATAPOINTS_PER_MESSAGE PARTITIONS\n");
     return 2;
   }
   long messages = std::atol(argv[3]);
   int per = std::atoi(argv[4]);
+  int partitions = std::atoi(argv[5]);
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   auto set = [&](const char* k, const char* v) {
@@ -49,7 +53,8 @@ int main(int argc, char** argv) {
     msg += "}}}";
     for (;;) {
       rd_kafka_resp_err_t e = rd_kafka_producev(
-          rk, RD_KAFKA_V_TOPIC(argv[2]), RD_KAFKA_V_VALUE(msg.data(), msg.size()),
+          rk, RD_KAFKA_V_TOPIC(argv[2]), RD_KAFKA_V_PARTITION(static_cast<int32_t>(i % partitions)),
+          RD_KAFKA_V_VALUE(msg.data(), msg.size()),
           RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
       if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
         rd_kafka_poll(rk, 10);

@@ -5,7 +5,8 @@
 # each into a counting pickle sink (kcat into /dev/null), and report datapoints/s, datapoints
 # per CPU-second and peak RSS of each consumer process.
 #   bench/shovel/run.sh [MESSAGES=200000] [PARTITIONS=32]
-# Needs a release build in $BUILD (default build/release).
+# Needs a release build in $BUILD (default build/release). SKIP_BASELINE=1 skips the Python run
+# (for the 10x backlog memory check, where it would take minutes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build/release}
@@ -24,7 +25,7 @@ pids+=($!)
 for _ in $(seq 100); do [ -s "$tmp/bootstrap" ] && break; sleep 0.1; done
 BS=$(cat "$tmp/bootstrap")
 t0=$(date +%s.%N)
-"$BUILD/bench/shovel/bench_shovel_preload" "$BS" bench "$MSGS" "$PER"
+"$BUILD/bench/shovel/bench_shovel_preload" "$BS" bench "$MSGS" "$PER" "$PARTS"
 python3 -c "import time; print(f\"preload: {time.time() - $t0:.1f} s\")"
 
 # run_consumer NAME CMD... : CMD contains @PORT@; prints one result line.
@@ -54,7 +55,7 @@ PY
 
 run_consumer shovel "$BUILD/src/apps/shovel" -K "$BS" -t bench -H "127.0.0.1:@PORT@" \
   --group "bench-$$" --from-beginning --log-level warn
-if [ -f "$BASELINE" ]; then
+if [ -f "$BASELINE" ] && [ -z "${SKIP_BASELINE:-}" ]; then
   run_consumer python /usr/bin/python3 "$BASELINE" -e -K "$BS" -t bench -H 127.0.0.1 -p @PORT@
 fi
 /usr/bin/time -f "%e %U %S %M" -o "$tmp/time" kcat -C -b "$BS" -t bench -o beginning -e -q \

@@ -188,8 +188,11 @@ Status Shovel::Impl::CreateConsumer(const std::string& bootstrap) {
       {"enable.auto.commit", "false"},
       {"enable.auto.offset.store", "false"},
       {"auto.offset.reset", opt.from_beginning ? "earliest" : "latest"},
-      // The prefetch queue is most of our memory: keep it well under the RSS budget.
-      {"queued.max.messages.kbytes", "8192"},
+      // Prefetched messages are most of our memory. librdkafka 2.0 refills a full queue only
+      // about once a second, so the queue must hold ~1 s of traffic to keep up (measured in
+      // PERFORMANCE.md); fetch responses are capped so one response cannot double it.
+      {"queued.max.messages.kbytes", "16384"},
+      {"fetch.max.bytes", "4194304"},
       {"statistics.interval.ms", "5000"},
       {"log_level", "6"},
   };
