@@ -32,7 +32,7 @@ for d in shovel kpi-publish; do
 done
 
 unit_args=$(sed -n 's|^ExecStart=/usr/bin/envoyd \(.*\)$|\1|p' "$src/deploy/systemd/envoyd.service" \
-            | sed 's|\${STATE_DIRECTORY}|/var/lib/envoyd|; s|\$ENVOYD_KV_OPTS||; s|\$ENVOYD_OPTS||')
+            | sed 's|%S|/var/lib|; s|\$ENVOYD_KV_OPTS||; s|\$ENVOYD_OPTS||')
 [ -n "$unit_args" ] || bad "envoyd.service: no ExecStart=/usr/bin/envoyd"
 n=0
 while IFS= read -r line; do
