@@ -15,7 +15,7 @@ LIVE=20
 scripts/install-deps.sh
 echo "== building (release preset)"
 cmake --preset release >/dev/null
-cmake --build --preset release --target shovel kafka-mock kpi-publish >/dev/null
+cmake --build --preset release --target shovel kafka-mock kpi-publish envoyd >/dev/null
 BIN=$ROOT/build/release/src/apps
 
 OUT=${DEMO_OUT:-$ROOT/demo-out}
@@ -78,6 +78,30 @@ KPI_ADMIN=$(graphite_free_port)
   --admin "127.0.0.1:$KPI_ADMIN" >"$OUT/kpi-publish.log" 2>&1 &
 pids+=($!)
 
+echo "== starting envoyd (file store, -mode none) on the shipped v3 template"
+mkdir -p "$OUT/envoy"
+cp deploy/envoy/assignment.sample.json "$OUT/envoy/assignment.json"
+CFG=$OUT/envoy/voltha-grpc-proxy.json
+ENVOYD_ADMIN=$(graphite_free_port)
+"$BIN/envoyd" -kv file -kv-file "$OUT/envoy/assignment.json" -mode none \
+  -envoy-cfg-template deploy/envoy/voltha-grpc-proxy.template.json -envoy-config "$CFG" \
+  -vcore-svc-name 127.0.0.1 -validate-cmd "" -admin "127.0.0.1:$ENVOYD_ADMIN" \
+  >"$OUT/envoyd.log" 2>&1 &
+pids+=($!)
+wait_until 30 test -s "$CFG" || { echo "envoyd wrote no config; see $OUT/envoyd.log"; exit 1; }
+cp "$CFG" "$OUT/envoy/config.before.json"
+echo "   the VOLTHA leader assigns a third core (slot 0003), written atomically"
+cat >"$OUT/envoy/assignment.json.tmp" <<'JSON'
+{"0001": {"id": "vcore_vcore.1.q3l0", "host": "172.29.19.4"},
+ "0002": {"id": "vcore_vcore.2.8m8v", "host": "172.29.19.5"},
+ "0003": {"id": "vcore_vcore.3.x7k2", "host": "172.29.19.6"}}
+JSON
+mv "$OUT/envoy/assignment.json.tmp" "$OUT/envoy/assignment.json"
+config_changed() { ! cmp -s "$CFG" "$OUT/envoy/config.before.json"; }
+wait_until 30 config_changed || { echo "envoyd did not re-render; see $OUT/envoyd.log"; exit 1; }
+echo "   diff of the rendered Envoy config:"
+diff -u "$OUT/envoy/config.before.json" "$CFG" | sed 's/^/     /' || true
+
 echo "== waiting for shovel to deliver the history ($SAMPLE_POINTS datapoints)"
 history_delivered() {
   [ "$(metric "$SHOVEL_ADMIN" shovel_datapoints_delivered_total)" -ge "$SAMPLE_POINTS" ]
@@ -110,5 +134,6 @@ curl -fsS --max-time 60 -o "$PNG" -G "http://127.0.0.1:$WEB/render" \
 [ "$(head -c 4 "$PNG" | tail -c 3)" = "PNG" ] || { echo "render did not return a PNG"; exit 1; }
 echo
 echo "Dashboard PNG (graphite-web render):  $PNG"
+echo "Rendered Envoy config (envoyd):       $CFG (previous: $OUT/envoy/config.before.json)"
 echo "Logs:                                 $OUT/*.log"
 echo "Whisper files:                        $W"
