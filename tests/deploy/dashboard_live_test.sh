@@ -52,7 +52,9 @@ for k, v in env.items():
 }
 mapfile -t shovel_env < <(service_env shovel)
 mapfile -t kpi_env < <(service_env kpi-publish)
-[ "${#shovel_env[@]}" -gt 3 ] && [ "${#kpi_env[@]}" -gt 3 ] || fail "no environment in the compose file"
+if [ "${#shovel_env[@]}" -le 3 ] || [ "${#kpi_env[@]}" -le 3 ]; then
+  fail "no environment in the compose file"
+fi
 printf '%s\n' "${shovel_env[@]}" "${kpi_env[@]}" > "$out/env.txt"
 grep -q "^KPI_PUBLISH_SIMULATE_DEVICES=" "$out/env.txt" || fail "compose kpi-publish simulates no devices"
 sa=$(graphite_free_port); ka=$(graphite_free_port)

@@ -43,6 +43,7 @@ while IFS= read -r line; do
 done < <(sed -n 's/^#\{0,1\} *\(ENVOYD_[A-Z_]*_\{0,1\}OPTS=.*\)$/\1/p' "$src/deploy/config/envoyd.env")
 [ "$n" -ge 4 ] || bad "envoyd.env: expected ENVOYD_KV_OPTS alternatives and ENVOYD_OPTS, found $n"
 # The check can fail: a misspelt flag is refused.
+# shellcheck disable=SC2086
 "$apps/envoyd" $unit_args -kv-adress 127.0.0.1:1 -version >/dev/null 2>&1 && bad "envoyd accepted a misspelt flag"
 [ "$fail" -eq 0 ] && echo "env examples: ok ($n envoyd argument lists)"
 exit "$fail"

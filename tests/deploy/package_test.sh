@@ -21,8 +21,9 @@ cmake --build "$build" --target shovel envoyd kpi-publish vs_man_pages -- -j2 >"
 mkdir -p "$work/root"
 version=$(sed -n 's/^project(voltha-sidecars VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")
 for d in shovel envoyd kpi-publish; do
-  deb=$(ls "$work/pkgs"/voltha-sidecars-"$d"_*.deb 2>/dev/null | head -1)
-  if [ -z "$deb" ]; then bad "no package for $d in $(ls "$work/pkgs")"; continue; fi
+  debs=("$work/pkgs/voltha-sidecars-${d}_"*.deb)
+  deb=${debs[0]}
+  if [ ! -f "$deb" ]; then bad "no package for $d in $(ls "$work/pkgs")"; continue; fi
   dpkg-deb -x "$deb" "$work/root"
   dpkg-deb -f "$deb" Package Version Depends > "$work/$d.control"
   grep -q "^Package: voltha-sidecars-$d$" "$work/$d.control" || bad "$d: package name"
@@ -70,4 +71,6 @@ python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); assert "172.29.19.4
 extra=$(cd "$work/root" && find . -type f | grep -v -E '^\./(usr/bin/(shovel|envoyd|kpi-publish)|usr/lib/systemd/system/|etc/voltha-sidecars/|usr/share/(man|doc|voltha-sidecars)/)' || true)
 [ -z "$extra" ] || bad "unexpected files in the packages: $extra"
 if [ "$fail" -ne 0 ]; then exit 1; fi
-echo "packages ok: $(ls "$work/pkgs"/*.deb | xargs -n1 basename | tr '\n' ' ')"
+names=""
+for f in "$work/pkgs"/*.deb; do names+="$(basename "$f") "; done
+echo "packages ok: $names"
