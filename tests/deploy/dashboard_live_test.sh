@@ -64,6 +64,9 @@ env "${kpi_env[@]}" KPI_PUBLISH_ADMIN="127.0.0.1:$ka" KPI_PUBLISH_INTERVAL=1 \
   KPI_PUBLISH_ITERATIONS=6 KPI_PUBLISH_BACKLOG_CMD="echo 7" "$apps/kpi-publish" >"$out/kpi-publish.log" 2>&1 &
 kpid=$!
 pids+=("$kpid")
+hc="$src/deploy/docker/healthcheck.sh"
+# kpi-publish lives about 6 s (6 rounds): check its /healthz now.
+wait_for 5 sh "$hc" "http://127.0.0.1:$ka/healthz" || fail "healthcheck fails on kpi-publish's /healthz"
 
 targets=$(/usr/bin/python3 - "$src" <<'PY'
 import glob, json, re, sys
@@ -80,6 +83,11 @@ import json, sys
 series = json.load(sys.stdin)
 sys.exit(0 if any(v is not None for s in series for v, _ in s["datapoints"]) else 1)'
 }
+# The images' HEALTHCHECK command against the running daemons: 0 on /healthz, exactly 1 (Docker's
+# "unhealthy") for a port where nothing listens.
+wait_for 20 sh "$hc" "http://127.0.0.1:$sa/healthz" || fail "healthcheck fails on shovel's /healthz"
+rc=0; sh "$hc" "http://127.0.0.1:$(graphite_free_port)/healthz" >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || fail "healthcheck on a closed port exited $rc, not 1"
 n=0
 while IFS= read -r t; do
   wait_for 60 has_data "$t" || fail "dashboard target returns no data: $t"
