@@ -76,6 +76,8 @@ FAKE_ENVOY_STATE="$work/fake" "$build/src/apps/envoyd" "${args[@]}" -envoy-bin "
 envoyd_pid=$!
 ready() { curl -fsS --max-time 1 "http://127.0.0.1:$aport/readyz"; }
 wait_for 30 ready || fail "envoyd not ready with args: $(cat "$work/args")"
+sh "$src/deploy/docker/healthcheck.sh" "http://127.0.0.1:$aport/healthz" \
+  || fail "the image's healthcheck fails on envoyd's /healthz"
 cfg="$work/voltha-grpc-proxy.json"
 python3 - "$cfg" 172.29.19.4 172.29.19.5 <<'PY' || fail "rendered config: $(head -c 2000 "$cfg")"
 import json, sys
