@@ -11,6 +11,7 @@
 //    bytewise, so the same assignment always renders the same bytes.
 #pragma once
 
+#include "common/json.h"
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -68,8 +69,7 @@ std::string TemplateDataJson(const TemplateData& d);
 std::string EdsResponseJson(const Assignment& a, const std::string& cluster,
                             const std::string& version);
 
-// Appends `s` as a JSON string literal (quotes included) to *out.
-void AppendJsonString(std::string_view s, std::string* out);
+using vs::AppendJsonString;  // common/json.h
 
 // The first address getaddrinfo gives for `name` (numeric, without brackets).
 StatusOr<std::string> ResolveFirstAddress(const std::string& name);

@@ -19,6 +19,7 @@
 // Threads: a JsonWriter is not thread-safe (it reuses its buffer); use one per thread.
 #pragma once
 
+#include "common/json.h"
 #include <cstddef>
 #include <functional>
 #include <span>
@@ -49,8 +50,7 @@ struct WriteStats {
   size_t too_large = 0;  // could not fit in an empty message
 };
 
-// Appends `s` to `out` as a JSON string literal (with the quotes).
-void AppendJsonString(std::string_view s, std::string* out);
+using vs::AppendJsonString;  // common/json.h
 // Appends the shortest round-trip representation of a finite double.
 void AppendJsonNumber(double v, std::string* out);
 
