@@ -5,6 +5,7 @@
 //   latency BOOTSTRAP TOPIC PORT_FILE RATE SECONDS [WARMUP_S=6]
 // WARMUP_S after shovel connects, so its consumer group join (~3 s) is not measured.
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <librdkafka/rdkafka.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -21,13 +22,12 @@
 #include <thread>
 #include <vector>
 
-#include <fmt/format.h>
-
 namespace {
 
 double NowMs() {
   return std::chrono::duration<double, std::milli>(
-             std::chrono::system_clock::now().time_since_epoch()).count();
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 double BigEndianDouble(const uint8_t* p) {
@@ -125,7 +125,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::sort(lat.begin(), lat.end());
-  auto pct = [&](double q) { return lat[std::min(lat.size() - 1, static_cast<size_t>(q * lat.size()))]; };
+  auto pct = [&](double q) {
+    return lat[std::min(lat.size() - 1, static_cast<size_t>(q * lat.size()))];
+  };
   std::printf("datapoints=%zu/%zu p50=%.1fms p99=%.1fms max=%.1fms\n", lat.size(), expected,
               pct(0.50), pct(0.99), lat.back());
   return lat.size() == expected ? 0 : 3;

@@ -1,11 +1,10 @@
 // shovel's per-message hot path without Kafka or sockets: parse a message into datapoints and
 // encode them into carbon pickle frames, as Shovel::Impl::Process does. One core.
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
 
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "graphite/encoder.h"
 #include "kpi/message_parser.h"
@@ -17,14 +16,17 @@ std::vector<std::string> Messages(int shape) {
   for (int i = 0; i < 256; ++i) {
     std::string m;
     if (shape == 1) {
-      m = fmt::format(R"({{"type":"slice","ts":{},"data":{{"voltha.bench.dev{}":{{)", 1700000000 + i, i);
-      for (int k = 0; k < 10; ++k) m += fmt::format(R"({}"metric_{}":{}.5)", k ? "," : "", k, i + k);
+      m = fmt::format(R"({{"type":"slice","ts":{},"data":{{"voltha.bench.dev{}":{{)",
+                      1700000000 + i, i);
+      for (int k = 0; k < 10; ++k)
+        m += fmt::format(R"({}"metric_{}":{}.5)", k ? "," : "", k, i + k);
       m += "}}}";
     } else {
-      m = fmt::format(R"({{"type":"slice","ts":{}.0,"slice_data":[{{"metadata":{{"title":"Ethernet",)"
-                      R"("ts":{}.0,"logical_device_id":"0001a82f1f5c6f21","device_id":"onu{}",)"
-                      R"("serial_no":"BRCM0001","context":{{"port_no":"1"}}}},"metrics":{{)",
-                      1700000000 + i, 1700000000 + i, i);
+      m = fmt::format(
+          R"({{"type":"slice","ts":{}.0,"slice_data":[{{"metadata":{{"title":"Ethernet",)"
+          R"("ts":{}.0,"logical_device_id":"0001a82f1f5c6f21","device_id":"onu{}",)"
+          R"("serial_no":"BRCM0001","context":{{"port_no":"1"}}}},"metrics":{{)",
+          1700000000 + i, 1700000000 + i, i);
       for (int k = 0; k < 10; ++k) m += fmt::format(R"({}"counter_{}":{})", k ? "," : "", k, i * k);
       m += "}}]}";
     }

@@ -3,14 +3,13 @@
 //   preload BOOTSTRAP TOPIC MESSAGES DATAPOINTS_PER_MESSAGE PARTITIONS
 // Messages go round-robin over the partitions: the mock broker keeps only ~5 MiB per
 // partition (DESIGN.md 2.6), so the partitioner's sticky batches would lose data.
+#include <fmt/format.h>
 #include <librdkafka/rdkafka.h>
 
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-
-#include <fmt/format.h>
 
 int main(int argc, char** argv) {
   if (argc != 6) {
@@ -45,8 +44,8 @@ int main(int argc, char** argv) {
   long ts0 = 1700000000;
   std::string msg;
   for (long i = 0; i < messages; ++i) {
-    msg = fmt::format(R"({{"type":"slice","ts":{},"data":{{"voltha.bench.dev{}":{{)", ts0 + i % 86400,
-                      i % 1000);
+    msg = fmt::format(R"({{"type":"slice","ts":{},"data":{{"voltha.bench.dev{}":{{)",
+                      ts0 + i % 86400, i % 1000);
     for (int k = 0; k < per; ++k) {
       msg += fmt::format(R"({}"metric_{}":{}.5)", k ? "," : "", k, i % 100000 + k);
     }
@@ -54,8 +53,8 @@ int main(int argc, char** argv) {
     for (;;) {
       rd_kafka_resp_err_t e = rd_kafka_producev(
           rk, RD_KAFKA_V_TOPIC(argv[2]), RD_KAFKA_V_PARTITION(static_cast<int32_t>(i % partitions)),
-          RD_KAFKA_V_VALUE(msg.data(), msg.size()),
-          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+          RD_KAFKA_V_VALUE(msg.data(), msg.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+          RD_KAFKA_V_END);
       if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
         rd_kafka_poll(rk, 10);
         continue;

@@ -32,23 +32,70 @@ long CountTuple2(const uint8_t* p, size_t n) {
   while (i < n) {
     uint8_t op = p[i++];
     switch (op) {
-      case 0x80: i += 1; break;                      // PROTO
-      case 0x95: i += 8; break;                      // FRAME
-      case ']': case '(': case ')': case 'N': case 0x88: case 0x89: case 0x94:
-      case 'a': case 'e': case 0x85: case 0x87: case 't': case 'l': case 0x8f: case 0x90:
+      case 0x80:
+        i += 1;
+        break;  // PROTO
+      case 0x95:
+        i += 8;
+        break;  // FRAME
+      case ']':
+      case '(':
+      case ')':
+      case 'N':
+      case 0x88:
+      case 0x89:
+      case 0x94:
+      case 'a':
+      case 'e':
+      case 0x85:
+      case 0x87:
+      case 't':
+      case 'l':
+      case 0x8f:
+      case 0x90:
         break;
-      case 0x86: ++t2; break;                        // TUPLE2
-      case '.': return t2;                           // STOP
-      case 'X': case 'B': case 'T': i += 4 + le(i, 4); break;
-      case 0x8c: case 'C': case 'U': i += 1 + p[i]; break;
-      case 0x8d: case 0x8e: i += 8 + le(i, 8); break;
-      case 'J': i += 4; break;
-      case 'K': case 'q': case 'h': i += 1; break;
-      case 'M': i += 2; break;
-      case 'r': case 'j': i += 4; break;
-      case 'G': i += 8; break;
-      case 0x8a: i += 1 + p[i]; break;               // LONG1
-      default: return -1;
+      case 0x86:
+        ++t2;
+        break;  // TUPLE2
+      case '.':
+        return t2;  // STOP
+      case 'X':
+      case 'B':
+      case 'T':
+        i += 4 + le(i, 4);
+        break;
+      case 0x8c:
+      case 'C':
+      case 'U':
+        i += 1 + p[i];
+        break;
+      case 0x8d:
+      case 0x8e:
+        i += 8 + le(i, 8);
+        break;
+      case 'J':
+        i += 4;
+        break;
+      case 'K':
+      case 'q':
+      case 'h':
+        i += 1;
+        break;
+      case 'M':
+        i += 2;
+        break;
+      case 'r':
+      case 'j':
+        i += 4;
+        break;
+      case 'G':
+        i += 8;
+        break;
+      case 0x8a:
+        i += 1 + p[i];
+        break;  // LONG1
+      default:
+        return -1;
     }
   }
   return t2;

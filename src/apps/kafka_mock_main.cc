@@ -1,8 +1,8 @@
 // kafka-mock: librdkafka's mock cluster as a standalone broker for the demo, tests and
 // benchmarks (DESIGN.md 2.6). Prints the bootstrap list, then serves until SIGTERM/SIGINT.
 // SIGUSR1 takes every broker down, SIGUSR2 brings them back (for fault tests).
-#include <signal.h>
 #include <poll.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -54,8 +54,8 @@ int main(int argc, char** argv) {
     if (sig == SIGTERM || sig == SIGINT) break;
     for (int id = 1; id <= brokers; ++id) {
       auto st = (*mc)->SetBrokerDown(id, sig == SIGUSR1);
-      std::fprintf(stderr, "kafka-mock: broker %d %s: %s\n", id,
-                   sig == SIGUSR1 ? "down" : "up", st.ToString().c_str());
+      std::fprintf(stderr, "kafka-mock: broker %d %s: %s\n", id, sig == SIGUSR1 ? "down" : "up",
+                   st.ToString().c_str());
     }
   }
   return 0;

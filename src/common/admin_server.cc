@@ -1,8 +1,10 @@
 #include "common/admin_server.h"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <netdb.h>
 #include <poll.h>
+#include <spdlog/spdlog.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -10,9 +12,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 namespace vs {
 
@@ -42,7 +41,7 @@ Status AdminServer::Start(const std::string& addr) {
   socklen_t len = sizeof(ss);
   getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
   port_ = ntohs(ss.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port
-                                          : reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
+                                         : reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
   listen_fd_ = fd;
   stop_fd_ = eventfd(0, EFD_CLOEXEC);
   thread_ = std::thread([this] { Run(); });
@@ -81,7 +80,8 @@ void AdminServer::Serve(int fd) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
   while (req.find("\r\n\r\n") == std::string::npos && req.find("\n\n") == std::string::npos) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now()).count();
+                    deadline - std::chrono::steady_clock::now())
+                    .count();
     if (left <= 0 || req.size() > 8192) return;
     pollfd p{fd, POLLIN, 0};
     if (poll(&p, 1, static_cast<int>(left)) <= 0) return;
@@ -106,8 +106,10 @@ void AdminServer::Serve(int fd) {
       reply = it->second();
     }
   }
-  const char* reason = reply.status == 200 ? "OK" : reply.status == 503 ? "Service Unavailable"
-                       : reply.status == 404 ? "Not Found" : "Error";
+  const char* reason = reply.status == 200   ? "OK"
+                       : reply.status == 503 ? "Service Unavailable"
+                       : reply.status == 404 ? "Not Found"
+                                             : "Error";
   std::string out = fmt::format(
       "HTTP/1.0 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
       reply.status, reason, reply.content_type, reply.body.size());

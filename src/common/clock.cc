@@ -3,8 +3,7 @@
 namespace vs {
 
 double RealClock::WallSeconds() const {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 RealClock* RealClock::Get() {

@@ -60,8 +60,8 @@ StatusOr<HttpResponse> HttpCall(const HttpRequest& req) {
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
-                   static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                         req.timeout).count()));
+                   static_cast<long>(
+                       std::chrono::duration_cast<std::chrono::milliseconds>(req.timeout).count()));
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);

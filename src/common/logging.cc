@@ -12,7 +12,8 @@ Status SetupLogging(const std::string& name, const std::string& level) {
     return InvalidArgument("unknown log level '" + level +
                            "' (trace, debug, info, warn, error, critical, off)");
   }
-  auto logger = spdlog::stderr_logger_mt(name + "-" + std::to_string(reinterpret_cast<uintptr_t>(&lvl)));
+  auto logger =
+      spdlog::stderr_logger_mt(name + "-" + std::to_string(reinterpret_cast<uintptr_t>(&lvl)));
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ " + name + ": %v");
   logger->set_level(lvl);
   logger->flush_on(spdlog::level::warn);
@@ -21,8 +22,8 @@ Status SetupLogging(const std::string& name, const std::string& level) {
 }
 
 bool LogLimiter::Allow(uint64_t* suppressed) {
-  double now = std::chrono::duration<double>(
-                   std::chrono::steady_clock::now().time_since_epoch()).count();
+  double now =
+      std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
   std::lock_guard lock(mu_);
   if (now - window_start_ >= interval_s_) {
     window_start_ = now;

@@ -38,8 +38,7 @@ class Registry {
   // Same name+labels returns the same metric. `help` of the first registration wins.
   Counter* GetCounter(const std::string& name, const std::string& help,
                       const std::string& labels = "");
-  Gauge* GetGauge(const std::string& name, const std::string& help,
-                  const std::string& labels = "");
+  Gauge* GetGauge(const std::string& name, const std::string& help, const std::string& labels = "");
   // A gauge computed at render time (called under the registry mutex, from the admin thread).
   void AddCallbackGauge(const std::string& name, const std::string& help,
                         std::function<double()> fn, const std::string& labels = "");

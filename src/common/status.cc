@@ -7,13 +7,20 @@ namespace vs {
 
 const char* CodeName(Code code) {
   switch (code) {
-    case Code::kOk: return "OK";
-    case Code::kInvalidArgument: return "INVALID_ARGUMENT";
-    case Code::kNotFound: return "NOT_FOUND";
-    case Code::kUnavailable: return "UNAVAILABLE";
-    case Code::kDeadlineExceeded: return "DEADLINE_EXCEEDED";
-    case Code::kResourceExhausted: return "RESOURCE_EXHAUSTED";
-    case Code::kInternal: return "INTERNAL";
+    case Code::kOk:
+      return "OK";
+    case Code::kInvalidArgument:
+      return "INVALID_ARGUMENT";
+    case Code::kNotFound:
+      return "NOT_FOUND";
+    case Code::kUnavailable:
+      return "UNAVAILABLE";
+    case Code::kDeadlineExceeded:
+      return "DEADLINE_EXCEEDED";
+    case Code::kResourceExhausted:
+      return "RESOURCE_EXHAUSTED";
+    case Code::kInternal:
+      return "INTERNAL";
   }
   return "UNKNOWN";
 }
@@ -31,14 +38,32 @@ Status Status::WithContext(const std::string& context) const {
 Status ErrnoStatus(const std::string& what, int err) {
   Code code = Code::kInternal;
   switch (err) {
-    case ENOENT: code = Code::kNotFound; break;
-    case ECONNREFUSED: case ECONNRESET: case EPIPE: case EHOSTUNREACH: case ENETUNREACH:
-    case ETIMEDOUT: case ENOTCONN: case ECONNABORTED: case EAGAIN:
-      code = Code::kUnavailable; break;
-    case ENOSPC: case EDQUOT: case EMFILE: case ENFILE: case ENOMEM:
-      code = Code::kResourceExhausted; break;
-    case EINVAL: code = Code::kInvalidArgument; break;
-    default: break;
+    case ENOENT:
+      code = Code::kNotFound;
+      break;
+    case ECONNREFUSED:
+    case ECONNRESET:
+    case EPIPE:
+    case EHOSTUNREACH:
+    case ENETUNREACH:
+    case ETIMEDOUT:
+    case ENOTCONN:
+    case ECONNABORTED:
+    case EAGAIN:
+      code = Code::kUnavailable;
+      break;
+    case ENOSPC:
+    case EDQUOT:
+    case EMFILE:
+    case ENFILE:
+    case ENOMEM:
+      code = Code::kResourceExhausted;
+      break;
+    case EINVAL:
+      code = Code::kInvalidArgument;
+      break;
+    default:
+      break;
   }
   return Status(code, what + ": " + std::strerror(err));
 }

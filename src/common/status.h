@@ -12,12 +12,12 @@ namespace vs {
 
 enum class Code {
   kOk = 0,
-  kInvalidArgument,   // bad input from outside: flags, messages, files
-  kNotFound,          // a key, file or name that does not exist (yet)
-  kUnavailable,       // a peer that is down or unreachable: retry later
-  kDeadlineExceeded,  // a bounded wait ran out
-  kResourceExhausted, // a configured limit was hit
-  kInternal,          // everything else
+  kInvalidArgument,    // bad input from outside: flags, messages, files
+  kNotFound,           // a key, file or name that does not exist (yet)
+  kUnavailable,        // a peer that is down or unreachable: retry later
+  kDeadlineExceeded,   // a bounded wait ran out
+  kResourceExhausted,  // a configured limit was hit
+  kInternal,           // everything else
 };
 
 const char* CodeName(Code code);
@@ -46,9 +46,7 @@ inline Status InvalidArgument(std::string m) { return {Code::kInvalidArgument, s
 inline Status NotFound(std::string m) { return {Code::kNotFound, std::move(m)}; }
 inline Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }
 inline Status DeadlineExceeded(std::string m) { return {Code::kDeadlineExceeded, std::move(m)}; }
-inline Status ResourceExhausted(std::string m) {
-  return {Code::kResourceExhausted, std::move(m)};
-}
+inline Status ResourceExhausted(std::string m) { return {Code::kResourceExhausted, std::move(m)}; }
 inline Status Internal(std::string m) { return {Code::kInternal, std::move(m)}; }
 // A Status from errno, e.g. ErrnoStatus("open /x") -> "open /x: No such file or directory".
 Status ErrnoStatus(const std::string& what, int err);
@@ -56,9 +54,9 @@ Status ErrnoStatus(const std::string& what, int err);
 template <typename T>
 class [[nodiscard]] StatusOr {
  public:
-  StatusOr(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  StatusOr(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   StatusOr(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
-    if (std::get<Status>(v_).ok()) std::abort();      // an ok Status carries no value
+    if (std::get<Status>(v_).ok()) std::abort();     // an ok Status carries no value
   }
   bool ok() const { return std::holds_alternative<T>(v_); }
   const Status& status() const {

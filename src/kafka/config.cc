@@ -42,8 +42,7 @@ StatusOr<ConfPtr> BuildConf(const Properties& props) {
   ConfPtr conf(rd_kafka_conf_new());
   char err[512];
   for (const auto& [k, v] : props) {
-    if (rd_kafka_conf_set(conf.get(), k.c_str(), v.c_str(), err, sizeof(err)) !=
-        RD_KAFKA_CONF_OK) {
+    if (rd_kafka_conf_set(conf.get(), k.c_str(), v.c_str(), err, sizeof(err)) != RD_KAFKA_CONF_OK) {
       return InvalidArgument(fmt::format("kafka property {}: {}", k, err));
     }
   }

@@ -35,9 +35,9 @@ StatusOr<ConfPtr> BuildConf(const Properties& props);
 
 // Everything the daemons accept on their command line about Kafka.
 struct ClientOptions {
-  std::string bootstrap;           // already resolved (no '@')
-  std::vector<std::string> opts;   // --kafka-opt key=value
-  std::string config_file;         // --kafka-config
+  std::string bootstrap;          // already resolved (no '@')
+  std::vector<std::string> opts;  // --kafka-opt key=value
+  std::string config_file;        // --kafka-config
 };
 // defaults, then the file, then opts, then bootstrap.servers.
 StatusOr<Properties> CollectProperties(const Properties& defaults, const ClientOptions& o);

@@ -23,8 +23,8 @@ MockCluster::~MockCluster() {
 }
 
 Status MockCluster::CreateTopic(const std::string& topic, int partitions) {
-  rd_kafka_resp_err_t e = rd_kafka_mock_topic_create(mcluster_, topic.c_str(), partitions,
-                                                     std::min(brokers_, 3));
+  rd_kafka_resp_err_t e =
+      rd_kafka_mock_topic_create(mcluster_, topic.c_str(), partitions, std::min(brokers_, 3));
   if (e) return Internal(fmt::format("create topic {}: {}", topic, rd_kafka_err2str(e)));
   return OkStatus();
 }
@@ -32,8 +32,8 @@ Status MockCluster::CreateTopic(const std::string& topic, int partitions) {
 Status MockCluster::SetBrokerDown(int id, bool down) {
   rd_kafka_resp_err_t e = down ? rd_kafka_mock_broker_set_down(mcluster_, id)
                                : rd_kafka_mock_broker_set_up(mcluster_, id);
-  if (e) return Internal(fmt::format("broker {} {}: {}", id, down ? "down" : "up",
-                                     rd_kafka_err2str(e)));
+  if (e)
+    return Internal(fmt::format("broker {} {}: {}", id, down ? "down" : "up", rd_kafka_err2str(e)));
   return OkStatus();
 }
 

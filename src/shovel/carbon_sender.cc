@@ -1,18 +1,17 @@
 #include "shovel/carbon_sender.h"
 
+#include <fmt/format.h>
 #include <linux/sockios.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <spdlog/spdlog.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
-
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 namespace vs::shovel {
 
@@ -29,14 +28,15 @@ CarbonSender::CarbonSender(SenderOptions options, const Clock* clock, Registry* 
                                           "Failed attempts to connect to carbon", l);
   frames_written_ = metrics->GetCounter("shovel_frames_written_total",
                                         "Frames fully written to a carbon socket", l);
-  bytes_written_ = metrics->GetCounter("shovel_bytes_written_total",
-                                       "Bytes written to carbon sockets", l);
-  frames_delivered_ = metrics->GetCounter(
-      "shovel_frames_delivered_total", "Frames acknowledged by the peer's kernel and past grace", l);
-  points_delivered_ = metrics->GetCounter("shovel_datapoints_delivered_total",
-                                         "Datapoints in delivered frames", l);
-  connected_gauge_ = metrics->GetGauge("shovel_carbon_connected",
-                                       "1 when connected to the carbon destination", l);
+  bytes_written_ =
+      metrics->GetCounter("shovel_bytes_written_total", "Bytes written to carbon sockets", l);
+  frames_delivered_ =
+      metrics->GetCounter("shovel_frames_delivered_total",
+                          "Frames acknowledged by the peer's kernel and past grace", l);
+  points_delivered_ =
+      metrics->GetCounter("shovel_datapoints_delivered_total", "Datapoints in delivered frames", l);
+  connected_gauge_ =
+      metrics->GetGauge("shovel_carbon_connected", "1 when connected to the carbon destination", l);
 }
 
 CarbonSender::~CarbonSender() {
@@ -70,9 +70,12 @@ void CarbonSender::DiscardAll() {
 
 short CarbonSender::events() const {
   switch (state_) {
-    case State::kIdle: return 0;
-    case State::kConnecting: return POLLOUT;
-    case State::kConnected: return POLLIN | POLLRDHUP | (queue_.empty() ? 0 : POLLOUT);
+    case State::kIdle:
+      return 0;
+    case State::kConnecting:
+      return POLLOUT;
+    case State::kConnected:
+      return POLLIN | POLLRDHUP | (queue_.empty() ? 0 : POLLOUT);
   }
   return 0;
 }
@@ -80,9 +83,12 @@ short CarbonSender::events() const {
 TimePoint CarbonSender::NextWake() const {
   TimePoint now = clock_->Now();
   switch (state_) {
-    case State::kIdle: return next_attempt_;
-    case State::kConnecting: return connect_deadline_;
-    case State::kConnected: break;
+    case State::kIdle:
+      return next_attempt_;
+    case State::kConnecting:
+      return connect_deadline_;
+    case State::kConnected:
+      break;
   }
   TimePoint wake = TimePoint::max();
   for (const auto& w : written_) {
@@ -152,8 +158,8 @@ void CarbonSender::Disconnect(const Status& why) {
   next_attempt_ = clock_->Now() + wait;
   if (was_connected) {
     reconnects_->Inc();
-    spdlog::warn("carbon {}: connection lost ({}); reconnecting in {:.0f} ms", name_,
-                 why.message(), ToSeconds(wait) * 1000);
+    spdlog::warn("carbon {}: connection lost ({}); reconnecting in {:.0f} ms", name_, why.message(),
+                 ToSeconds(wait) * 1000);
   } else {
     connect_failures_->Inc();
     spdlog::warn("carbon {}: {}; retrying in {:.0f} ms", name_, why.message(),
@@ -243,8 +249,7 @@ void CarbonSender::Drive(short revents) {
     char buf[4096];
     ssize_t n = recv(fd_, buf, sizeof(buf), MSG_DONTWAIT);
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-      Disconnect(n == 0 ? Unavailable("peer closed the connection")
-                        : ErrnoStatus("read", errno));
+      Disconnect(n == 0 ? Unavailable("peer closed the connection") : ErrnoStatus("read", errno));
       return;
     }
   }

@@ -73,8 +73,8 @@ class CarbonSender {
   struct Written {
     uint64_t seq;
     size_t points;
-    uint64_t end;           // connection byte position just after this frame
-    TimePoint acked_at{};   // when the kernel reported it acknowledged (epoch: not yet)
+    uint64_t end;          // connection byte position just after this frame
+    TimePoint acked_at{};  // when the kernel reported it acknowledged (epoch: not yet)
   };
   void StartConnect();
   void Disconnect(const Status& why);

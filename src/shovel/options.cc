@@ -22,23 +22,30 @@ ParseOutcome ParseOptions(int argc, const char* const* argv) {
   app.get_formatter()->column_width(34);
   app.add_option("-K,--kafka", o.kafka,
                  "Kafka bootstrap servers, or @NAME to look NAME up in Consul's catalog")
-      ->envname("SHOVEL_KAFKA")->capture_default_str();
+      ->envname("SHOVEL_KAFKA")
+      ->capture_default_str();
   app.add_option("-c,--consul", o.consul, "Consul agent host:port, for -K @NAME")
-      ->envname("SHOVEL_CONSUL")->capture_default_str();
+      ->envname("SHOVEL_CONSUL")
+      ->capture_default_str();
   app.add_option("-t,--topic", o.topic, "Kafka topic to consume")
-      ->envname("SHOVEL_TOPIC")->capture_default_str();
+      ->envname("SHOVEL_TOPIC")
+      ->capture_default_str();
   app.add_option("-H,--host", hosts,
                  "carbon destination host[:port[:instance]]; repeat for several (each path goes "
                  "to one, by carbon_ch consistent hashing) [default: localhost]")
-      ->envname("SHOVEL_HOST")->delimiter(',');
+      ->envname("SHOVEL_HOST")
+      ->delimiter(',');
   app.add_option("-p,--port", port,
                  "carbon port for destinations without one [default: 2004 pickle, 2003 plaintext]")
-      ->envname("SHOVEL_PORT")->check(CLI::Range(1, 65535));
+      ->envname("SHOVEL_PORT")
+      ->check(CLI::Range(1, 65535));
   app.add_option("--protocol", protocol, "carbon protocol")
-      ->envname("SHOVEL_PROTOCOL")->check(CLI::IsMember({"pickle", "plaintext"}))
+      ->envname("SHOVEL_PROTOCOL")
+      ->check(CLI::IsMember({"pickle", "plaintext"}))
       ->capture_default_str();
   app.add_option("--group", o.group, "Kafka consumer group")
-      ->envname("SHOVEL_GROUP")->capture_default_str();
+      ->envname("SHOVEL_GROUP")
+      ->capture_default_str();
   app.add_option("--prefix", o.prefix, "path component(s) prepended to every metric")
       ->envname("SHOVEL_PREFIX");
   app.add_flag("--from-beginning", o.from_beginning,
@@ -52,7 +59,8 @@ ParseOutcome ParseOptions(int argc, const char* const* argv) {
                  "serve /metrics, /healthz and /readyz on host:port (default: off)")
       ->envname("SHOVEL_ADMIN");
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error, critical, off")
-      ->envname("SHOVEL_LOG_LEVEL")->capture_default_str();
+      ->envname("SHOVEL_LOG_LEVEL")
+      ->capture_default_str();
   app.add_option("--kafka-opt", o.kafka_opts,
                  "librdkafka property key=value (repeatable); keep secrets in --kafka-config")
       ->envname("SHOVEL_KAFKA_OPT");
@@ -61,28 +69,39 @@ ParseOutcome ParseOptions(int argc, const char* const* argv) {
       ->envname("SHOVEL_KAFKA_CONFIG");
   app.add_option("--max-frame-bytes", o.max_frame_bytes,
                  "largest frame sent to carbon (carbon drops frames over 1 MiB)")
-      ->envname("SHOVEL_MAX_FRAME_BYTES")->check(CLI::Range(size_t{1024}, size_t{1} << 20))
+      ->envname("SHOVEL_MAX_FRAME_BYTES")
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 20))
       ->capture_default_str();
   app.add_option("--max-inflight-bytes", o.max_inflight_bytes,
                  "bytes held for carbon before consumption pauses")
-      ->envname("SHOVEL_MAX_INFLIGHT_BYTES")->check(CLI::Range(size_t{1} << 16, size_t{1} << 34))
+      ->envname("SHOVEL_MAX_INFLIGHT_BYTES")
+      ->check(CLI::Range(size_t{1} << 16, size_t{1} << 34))
       ->capture_default_str();
   app.add_option("--max-message-bytes", o.max_message_bytes,
                  "larger Kafka messages are rejected whole")
-      ->envname("SHOVEL_MAX_MESSAGE_BYTES")->check(CLI::Range(size_t{1024}, size_t{1} << 31))
+      ->envname("SHOVEL_MAX_MESSAGE_BYTES")
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 31))
       ->capture_default_str();
   app.add_option("--grace", o.grace_s,
                  "seconds a connection must stay up after carbon's kernel acknowledged a frame "
                  "before the frame counts as delivered")
-      ->envname("SHOVEL_GRACE")->check(CLI::Range(0.0, 60.0))->capture_default_str();
+      ->envname("SHOVEL_GRACE")
+      ->check(CLI::Range(0.0, 60.0))
+      ->capture_default_str();
   app.add_option("--backoff-max", o.backoff_max_s, "cap of the reconnect backoff, seconds")
-      ->envname("SHOVEL_BACKOFF_MAX")->check(CLI::Range(0.1, 300.0))->capture_default_str();
+      ->envname("SHOVEL_BACKOFF_MAX")
+      ->check(CLI::Range(0.1, 300.0))
+      ->capture_default_str();
   app.add_option("--stats-interval", o.stats_interval_s,
                  "seconds between one-line summaries in the log (0: off)")
-      ->envname("SHOVEL_STATS_INTERVAL")->check(CLI::Range(0.0, 86400.0))->capture_default_str();
+      ->envname("SHOVEL_STATS_INTERVAL")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
   app.add_option("--shutdown-timeout", o.shutdown_timeout_s,
                  "seconds to keep delivering after SIGTERM before exiting")
-      ->envname("SHOVEL_SHUTDOWN_TIMEOUT")->check(CLI::Range(0.0, 600.0))->capture_default_str();
+      ->envname("SHOVEL_SHUTDOWN_TIMEOUT")
+      ->check(CLI::Range(0.0, 600.0))
+      ->capture_default_str();
   app.set_version_flag("--version", std::string("shovel ") + VS_VERSION);
 
   try {
@@ -95,7 +114,8 @@ ParseOutcome ParseOptions(int argc, const char* const* argv) {
     out.exit_code = 2;
     return out;
   }
-  o.protocol = protocol == "plaintext" ? graphite::Protocol::kPlaintext : graphite::Protocol::kPickle;
+  o.protocol =
+      protocol == "plaintext" ? graphite::Protocol::kPlaintext : graphite::Protocol::kPickle;
   uint16_t default_port = port ? static_cast<uint16_t>(port)
                                : (o.protocol == graphite::Protocol::kPickle ? 2004 : 2003);
   if (hosts.empty()) hosts.push_back("localhost");

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "graphite/hashing.h"
 #include "graphite/encoder.h"
+#include "graphite/hashing.h"
 #include "kafka/config.h"
 
 namespace vs::shovel {
@@ -38,7 +38,7 @@ struct Options {
 };
 
 struct ParseOutcome {
-  bool run = false;   // false: exit with exit_code (help, version, or an error already printed)
+  bool run = false;  // false: exit with exit_code (help, version, or an error already printed)
   int exit_code = 0;
   Options options;
 };

@@ -1,19 +1,17 @@
 #include "shovel/shovel.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <librdkafka/rdkafka.h>
 #include <poll.h>
 #include <signal.h>
-#include <unistd.h>
-
-#include <librdkafka/rdkafka.h>
 #include <simdjson.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "common/admin_server.h"
 #include "common/backoff.h"
@@ -205,39 +203,39 @@ Status Shovel::Impl::CreateConsumer(const std::string& bootstrap) {
   auto conf = kafka::BuildConf(*props);
   if (!conf.ok()) return conf.status();
   rd_kafka_conf_set_opaque(conf->get(), this);
-  rd_kafka_conf_set_rebalance_cb(conf->get(), [](rd_kafka_t* rk, rd_kafka_resp_err_t err,
-                                                 rd_kafka_topic_partition_list_t* parts,
-                                                 void* opaque) {
-    static_cast<Impl*>(opaque)->OnRebalance(rk, err, parts);
-  });
+  rd_kafka_conf_set_rebalance_cb(
+      conf->get(),
+      [](rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
+         void* opaque) { static_cast<Impl*>(opaque)->OnRebalance(rk, err, parts); });
   rd_kafka_conf_set_stats_cb(conf->get(), [](rd_kafka_t*, char* json, size_t len, void* opaque) {
     static_cast<Impl*>(opaque)->OnStats(json, len);
     return 0;
   });
-  rd_kafka_conf_set_error_cb(conf->get(), [](rd_kafka_t*, int err, const char* reason,
-                                             void* opaque) {
-    auto* self = static_cast<Impl*>(opaque);
-    self->kafka_errors->Inc();
-    if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) self->kafka_up = false;
-    uint64_t suppressed;
-    if (self->kafka_log.Allow(&suppressed)) {
-      spdlog::warn("kafka: {} ({}){}", reason, rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)),
-                   suppressed ? fmt::format(" [{} similar suppressed]", suppressed) : "");
-    }
-  });
-  rd_kafka_conf_set_offset_commit_cb(conf->get(), [](rd_kafka_t*, rd_kafka_resp_err_t err,
-                                                     rd_kafka_topic_partition_list_t*,
-                                                     void* opaque) {
-    auto* self = static_cast<Impl*>(opaque);
-    if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
-      self->commit_failures->Inc();
-      spdlog::warn("kafka: offset commit failed: {}", rd_kafka_err2str(err));
-    }
-  });
-  rd_kafka_conf_set_log_cb(conf->get(), [](const rd_kafka_t*, int level, const char* fac,
-                                           const char* buf) {
-    spdlog::log(SyslogToSpd(level), "librdkafka {}: {}", fac, buf);
-  });
+  rd_kafka_conf_set_error_cb(
+      conf->get(), [](rd_kafka_t*, int err, const char* reason, void* opaque) {
+        auto* self = static_cast<Impl*>(opaque);
+        self->kafka_errors->Inc();
+        if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) self->kafka_up = false;
+        uint64_t suppressed;
+        if (self->kafka_log.Allow(&suppressed)) {
+          spdlog::warn("kafka: {} ({}){}", reason,
+                       rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)),
+                       suppressed ? fmt::format(" [{} similar suppressed]", suppressed) : "");
+        }
+      });
+  rd_kafka_conf_set_offset_commit_cb(
+      conf->get(),
+      [](rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t*, void* opaque) {
+        auto* self = static_cast<Impl*>(opaque);
+        if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+          self->commit_failures->Inc();
+          spdlog::warn("kafka: offset commit failed: {}", rd_kafka_err2str(err));
+        }
+      });
+  rd_kafka_conf_set_log_cb(conf->get(),
+                           [](const rd_kafka_t*, int level, const char* fac, const char* buf) {
+                             spdlog::log(SyslogToSpd(level), "librdkafka {}: {}", fac, buf);
+                           });
   char err[512];
   consumer.reset(rd_kafka_new(RD_KAFKA_CONSUMER, conf->release(), err, sizeof(err)));
   if (!consumer) return InvalidArgument(std::string("kafka consumer: ") + err);
@@ -256,14 +254,14 @@ Status Shovel::Impl::CreateConsumer(const std::string& bootstrap) {
 
 Status Shovel::Impl::CreateDeadLetterProducer(const std::string& bootstrap) {
   if (opt.dead_letter_topic.empty()) return OkStatus();
-  kafka::Properties defaults = {{"client.id", "shovel-dead-letter"},
-                                {"enable.idempotence", "true"},
-                                {"linger.ms", "20"},
-                                // A rejected message goes out unchanged, whatever its size.
-                                {"message.max.bytes",
-                                 std::to_string(std::min<size_t>(opt.max_message_bytes + 65536,
-                                                                 1000000000))},
-                                {"log_level", "4"}};
+  kafka::Properties defaults = {
+      {"client.id", "shovel-dead-letter"},
+      {"enable.idempotence", "true"},
+      {"linger.ms", "20"},
+      // A rejected message goes out unchanged, whatever its size.
+      {"message.max.bytes",
+       std::to_string(std::min<size_t>(opt.max_message_bytes + 65536, 1000000000))},
+      {"log_level", "4"}};
   // Consumer-only properties from the shared file would only produce warnings here.
   auto props = kafka::CollectProperties(
       defaults, {.bootstrap = bootstrap, .opts = {}, .config_file = opt.kafka_config});
@@ -278,10 +276,10 @@ Status Shovel::Impl::CreateDeadLetterProducer(const std::string& bootstrap) {
   auto conf = kafka::BuildConf(*props);
   if (!conf.ok()) return conf.status();
   rd_kafka_conf_set_opaque(conf->get(), this);
-  rd_kafka_conf_set_dr_msg_cb(conf->get(), [](rd_kafka_t*, const rd_kafka_message_t* msg,
-                                              void* opaque) {
-    static_cast<Impl*>(opaque)->OnDeadLetterReport(msg);
-  });
+  rd_kafka_conf_set_dr_msg_cb(conf->get(),
+                              [](rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque) {
+                                static_cast<Impl*>(opaque)->OnDeadLetterReport(msg);
+                              });
   char err[512];
   dlq.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf->release(), err, sizeof(err)));
   if (!dlq) return InvalidArgument(std::string("dead-letter producer: ") + err);
@@ -305,12 +303,11 @@ void Shovel::Impl::ProduceDeadLetter(const rd_kafka_message_t* msg, uint64_t id)
   rd_kafka_resp_err_t e = rd_kafka_producev(
       dlq.get(), RD_KAFKA_V_TOPIC(opt.dead_letter_topic.c_str()),
       RD_KAFKA_V_VALUE(msg->payload, msg->len), RD_KAFKA_V_KEY(msg->key, msg->key_len),
-      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-      RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(id)), RD_KAFKA_V_END);
+      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(id)),
+      RD_KAFKA_V_END);
   if (e) {
     dlq_failed->Inc();
-    spdlog::error("dead-letter {}: produce failed: {}", opt.dead_letter_topic,
-                  rd_kafka_err2str(e));
+    spdlog::error("dead-letter {}: produce failed: {}", opt.dead_letter_topic, rd_kafka_err2str(e));
     dlq_mark.Done(id);
   }
 }
@@ -468,9 +465,10 @@ void Shovel::Impl::HandleLosses() {
       rd_kafka_error_destroy(e);
     }
   }
-  spdlog::warn("carbon {}: undelivered frames lost with the connection; re-consuming {} "
-               "partition(s) from the first undelivered message",
-               lost.front()->name(), list->cnt);
+  spdlog::warn(
+      "carbon {}: undelivered frames lost with the connection; re-consuming {} "
+      "partition(s) from the first undelivered message",
+      lost.front()->name(), list->cnt);
 }
 
 void Shovel::Impl::AdvanceAndCommit(bool force, bool sync) {
@@ -511,8 +509,7 @@ void Shovel::Impl::SetPaused(bool pause) {
   } else {
     rd_kafka_resume_partitions(consumer.get(), list.get());
     paused_seconds->Add(ToSeconds(clock->Now() - paused_since));
-    spdlog::info("resuming consumption after {:.1f} s",
-                 ToSeconds(clock->Now() - paused_since));
+    spdlog::info("resuming consumption after {:.1f} s", ToSeconds(clock->Now() - paused_since));
   }
   paused_gauge->Set(pause ? 1 : 0);
 }
@@ -543,11 +540,12 @@ void Shovel::Impl::LogStats() {
     delivered_points += v("shovel_datapoints_delivered_total",
                           fmt::format("destination=\"{}\"", s->name()).c_str());
   }
-  spdlog::info("stats: consumed={} datapoints={} delivered={} rejected={} skipped={} "
-               "pending_messages={} inflight_bytes={} lag={} carbon_connected={}/{} paused={}",
-               consumed->value(), points->value(), delivered_points, rejected,
-               skipped + static_cast<double>(frame_skips->value()), tracker.pending(),
-               inflight->value(), lag->value(), connected.load(), senders.size(), paused);
+  spdlog::info(
+      "stats: consumed={} datapoints={} delivered={} rejected={} skipped={} "
+      "pending_messages={} inflight_bytes={} lag={} carbon_connected={}/{} paused={}",
+      consumed->value(), points->value(), delivered_points, rejected,
+      skipped + static_cast<double>(frame_skips->value()), tracker.pending(), inflight->value(),
+      lag->value(), connected.load(), senders.size(), paused);
 }
 
 Shovel::Shovel(Options options, Registry* metrics, const Clock* clock)
@@ -571,10 +569,10 @@ Status Shovel::Run(SignalWatcher* signals) {
     admin.Handle("/healthz", [] { return HttpReply{200, "text/plain", "ok\n"}; });
     admin.Handle("/readyz", [&s] {
       if (s.ready) return HttpReply{200, "text/plain", "ready\n"};
-      return HttpReply{503, "text/plain",
-                       fmt::format("not ready: kafka {}, carbon {}/{} connected\n",
-                                   s.kafka_up ? "up" : "down", s.connected.load(),
-                                   s.senders.size())};
+      return HttpReply{
+          503, "text/plain",
+          fmt::format("not ready: kafka {}, carbon {}/{} connected\n", s.kafka_up ? "up" : "down",
+                      s.connected.load(), s.senders.size())};
     });
     if (Status st = admin.Start(s.opt.admin); !st.ok()) return st;
     spdlog::info("admin endpoint on {} (port {})", s.opt.admin, admin.port());
@@ -588,7 +586,8 @@ Status Shovel::Run(SignalWatcher* signals) {
     so.backoff_cap = Seconds(s.opt.backoff_max_s);
     s.senders.push_back(std::make_unique<CarbonSender>(so, s.clock, s.m));
   }
-  if (s.senders.size() > 1) s.ring = std::make_unique<graphite::ConsistentHashRing>(s.opt.destinations);
+  if (s.senders.size() > 1)
+    s.ring = std::make_unique<graphite::ConsistentHashRing>(s.opt.destinations);
   s.need.assign(s.senders.size() + 1, 0);
   s.delivered.assign(s.senders.size() + 1, 0);
 
@@ -606,10 +605,10 @@ Status Shovel::Run(SignalWatcher* signals) {
     TimePoint wake = now + std::chrono::milliseconds(100);
     for (auto& snd : s.senders) wake = std::min(wake, snd->NextWake());
     if (!s.to_commit.empty()) wake = std::min(wake, s.next_commit);
-    int timeout_ms = more ? 0
-                          : static_cast<int>(std::max<int64_t>(
-                                0, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                       wake - now).count()));
+    int timeout_ms =
+        more ? 0
+             : static_cast<int>(std::max<int64_t>(
+                   0, std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count()));
     fds.clear();
     fds.push_back({signals->fd(), POLLIN, 0});
     fds.push_back({s.event_pipe[0], POLLIN, 0});

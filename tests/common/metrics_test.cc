@@ -9,7 +9,8 @@ TEST(MetricsTest, RendersPrometheusText) {
   Registry r;
   r.GetCounter("x_total", "things", R"(reason="a")")->Inc(3);
   r.GetCounter("x_total", "things", R"(reason="b")")->Inc();
-  EXPECT_EQ(r.GetCounter("x_total", "", R"(reason="a")"), r.GetCounter("x_total", "", R"(reason="a")"));
+  EXPECT_EQ(r.GetCounter("x_total", "", R"(reason="a")"),
+            r.GetCounter("x_total", "", R"(reason="a")"));
   r.GetGauge("g", "a gauge")->Set(1.5);
   r.AddCallbackGauge("cb", "computed", [] { return 7.0; });
   std::string text = r.Render();

@@ -2,12 +2,11 @@
 #include "shovel/carbon_sender.h"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include "test_common/subprocess.h"
 

@@ -36,10 +36,10 @@ Producer::~Producer() {
 
 void Producer::Send(const std::string& topic, const std::string& payload, int32_t partition) {
   for (int tries = 0; tries < 1000; ++tries) {
-    rd_kafka_resp_err_t e = rd_kafka_producev(
-        rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-        RD_KAFKA_V_VALUE(const_cast<char*>(payload.data()), payload.size()),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+    rd_kafka_resp_err_t e =
+        rd_kafka_producev(rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+                          RD_KAFKA_V_VALUE(const_cast<char*>(payload.data()), payload.size()),
+                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
     if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       rd_kafka_poll(rk_, 10);
       continue;
@@ -51,9 +51,7 @@ void Producer::Send(const std::string& topic, const std::string& payload, int32_
   FAIL() << "producer queue stayed full";
 }
 
-void Producer::Flush() {
-  ASSERT_EQ(rd_kafka_flush(rk_, 120000), RD_KAFKA_RESP_ERR_NO_ERROR);
-}
+void Producer::Flush() { ASSERT_EQ(rd_kafka_flush(rk_, 120000), RD_KAFKA_RESP_ERR_NO_ERROR); }
 
 std::vector<std::string> ConsumeAll(const std::string& bootstrap, const std::string& topic,
                                     size_t count, std::chrono::milliseconds timeout) {
@@ -139,15 +137,13 @@ void ShovelTest::StartShovel(const std::vector<std::string>& extra,
   auto port = FreeLoopbackPort();
   ASSERT_TRUE(port.ok());
   admin_port_ = *port;
-  std::vector<std::string> argv = {vs::testing::BuildDir() + "/src/apps/shovel",
-                                   "-K", kafka_->bootstrap(), "-t", topic_,
-                                   "--group", group_, "--from-beginning",
-                                   "--admin", "127.0.0.1:" + std::to_string(admin_port_),
-                                   "--stats-interval", "2",
-                                   // a re-joining member must not wait 45 s for the old one
-                                   "--kafka-opt", "session.timeout.ms=6000",
-                                   "--kafka-opt", "heartbeat.interval.ms=500",
-                                   "--kafka-opt", "reconnect.backoff.max.ms=1000"};
+  std::vector<std::string> argv = {
+      vs::testing::BuildDir() + "/src/apps/shovel", "-K", kafka_->bootstrap(), "-t", topic_,
+      "--group", group_, "--from-beginning", "--admin", "127.0.0.1:" + std::to_string(admin_port_),
+      "--stats-interval", "2",
+      // a re-joining member must not wait 45 s for the old one
+      "--kafka-opt", "session.timeout.ms=6000", "--kafka-opt", "heartbeat.interval.ms=500",
+      "--kafka-opt", "reconnect.backoff.max.ms=1000"};
   if (hosts.empty()) {
     argv.insert(argv.end(), {"-H", carbon_->pickle_address()});
   } else {
@@ -156,8 +152,8 @@ void ShovelTest::StartShovel(const std::vector<std::string>& extra,
   argv.insert(argv.end(), extra.begin(), extra.end());
   ++shovel_starts_;
   ASSERT_TRUE(shovel_.Start(argv, dir_.File("shovel.log")));
-  ASSERT_TRUE(vs::testing::WaitFor([&] { return Metric("shovel_messages_consumed_total") >= 0; },
-                                   10s))
+  ASSERT_TRUE(
+      vs::testing::WaitFor([&] { return Metric("shovel_messages_consumed_total") >= 0; }, 10s))
       << "shovel admin endpoint did not come up";
 }
 
@@ -185,8 +181,7 @@ double ShovelTest::Metric(const std::string& name) {
   for (const auto& [path, points] : expected) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    std::vector<WhisperPoint> got =
-        carbon->WaitForPoints(path, points.size(), std::max(left, 1ms));
+    std::vector<WhisperPoint> got = carbon->WaitForPoints(path, points.size(), std::max(left, 1ms));
     std::set<std::pair<int64_t, double>> have;
     for (const auto& p : got) have.insert({p.timestamp, p.value});
     size_t missing = 0;
@@ -198,8 +193,8 @@ double ShovelTest::Metric(const std::string& name) {
     }
     if (missing) {
       return ::testing::AssertionFailure()
-             << path << ": " << missing << " of " << points.size()
-             << " points missing, e.g. " << example << "; whisper has " << have.size();
+             << path << ": " << missing << " of " << points.size() << " points missing, e.g. "
+             << example << "; whisper has " << have.size();
     }
     if (have.size() != points.size()) {
       return ::testing::AssertionFailure()

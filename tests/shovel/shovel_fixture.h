@@ -3,6 +3,7 @@
 // process with its admin endpoint on a free port.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>
 
 #include <map>
@@ -10,8 +11,6 @@
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "kafka/mock_cluster.h"
 #include "test_common/carbon.h"

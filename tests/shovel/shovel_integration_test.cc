@@ -1,12 +1,11 @@
 // shovel end to end: mock Kafka -> shovel (the real binary) -> real carbon-cache -> whisper.
 // Every fault test asserts that no datapoint is lost.
+#include <fmt/format.h>
 #include <signal.h>
 #include <sys/wait.h>
 
 #include <atomic>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "graphite/hashing.h"
 #include "tests/shovel/shovel_fixture.h"
@@ -24,8 +23,8 @@ void ProduceRange(Producer* p, const std::string& topic, int from, int to, Expec
   for (int i = from; i < to; ++i) {
     p->Send(topic, MixedMessage(i, expected, tag));
     if (per_second > 0) {
-      std::this_thread::sleep_until(start + std::chrono::microseconds(
-                                                (i - from + 1) * 1000000LL / per_second));
+      std::this_thread::sleep_until(
+          start + std::chrono::microseconds((i - from + 1) * 1000000LL / per_second));
     }
   }
   p->Flush();
@@ -51,7 +50,8 @@ TEST_F(ShovelTest, PlaintextProtocol) {
 TEST_F(ShovelTest, CarbonStoppedLongerThanMaxBackoffLosesNothing) {
   Expected expected;
   StartShovel();
-  std::thread producer([&] { ProduceRange(producer_.get(), topic_, 0, 1500, &expected, "stop", 150); });
+  std::thread producer(
+      [&] { ProduceRange(producer_.get(), topic_, 0, 1500, &expected, "stop", 150); });
   ASSERT_TRUE(WaitFor([&] { return Metric("shovel_datapoints_delivered_total") > 100; }, 30s));
   ASSERT_TRUE(carbon_->Stop().ok());
   std::this_thread::sleep_for(7s);  // the fault lasts longer than the 5 s backoff cap
@@ -65,7 +65,8 @@ TEST_F(ShovelTest, CarbonStoppedLongerThanMaxBackoffLosesNothing) {
 TEST_F(ShovelTest, CarbonKilledWithFramesInFlightLosesNothing) {
   Expected expected;
   StartShovel();
-  std::thread producer([&] { ProduceRange(producer_.get(), topic_, 0, 1500, &expected, "kill", 300); });
+  std::thread producer(
+      [&] { ProduceRange(producer_.get(), topic_, 0, 1500, &expected, "kill", 300); });
   ASSERT_TRUE(WaitFor([&] { return Metric("shovel_datapoints_delivered_total") > 200; }, 30s));
   carbon_->Kill();
   std::this_thread::sleep_for(1s);
@@ -78,7 +79,8 @@ TEST_F(ShovelTest, CarbonKilledWithFramesInFlightLosesNothing) {
 TEST_F(ShovelTest, ShovelKilledAndRestartedLosesNothing) {
   Expected expected;
   StartShovel();
-  std::thread producer([&] { ProduceRange(producer_.get(), topic_, 0, 1500, &expected, "sk", 300); });
+  std::thread producer(
+      [&] { ProduceRange(producer_.get(), topic_, 0, 1500, &expected, "sk", 300); });
   ASSERT_TRUE(WaitFor([&] { return Metric("shovel_datapoints_delivered_total") > 200; }, 30s));
   shovel_.Signal(SIGKILL);
   shovel_.Wait(5s);
@@ -107,7 +109,7 @@ TEST_F(ShovelTest, HostileMessagesAreRejectedOrSkippedAndTheRestLands) {
       R"({"type":"slice","ts":1700000000,"data":{"nan":{"m":NaN}}})",
       R"({"type":"slice","ts":1700000000,"data":{"inf":{"m":Infinity}}})",
       std::string(100000, '[') + std::string(100000, ']'),  // deep nesting, top level a list
-      "{" + std::string(5000, '[') ,                           // truncated
+      "{" + std::string(5000, '['),                         // truncated
       R"({"type":"slab","ts":1700000000,"data":{"x":{"m":1}}})",
       R"([{"type":"slice"}])",
       R"({"type":"slice","ts":1700000000,"data":{"a":{"m":1}})",  // missing brace
@@ -160,7 +162,8 @@ TEST_F(ShovelTest, HostileMessagesAreRejectedOrSkippedAndTheRestLands) {
   producer_->Flush();
   StartShovel({"--dead-letter-topic", "dead", "--max-message-bytes", "3145728"});
   EXPECT_TRUE(AllLanded(expected, carbon_.get(), 180s));
-  EXPECT_TRUE(WaitFor([&] { return Metric("shovel_messages_rejected_total") >= rejected.size(); }, 10s));
+  EXPECT_TRUE(
+      WaitFor([&] { return Metric("shovel_messages_rejected_total") >= rejected.size(); }, 10s));
   EXPECT_EQ(Metric("shovel_messages_rejected_total"), rejected.size());
   EXPECT_GE(Metric("shovel_datapoints_skipped_total"), 7);  // 5 non-numbers, bad ts, bad line
   std::vector<std::string> dead = ConsumeAll(kafka_->bootstrap(), "dead", rejected.size(), 30s);
@@ -194,8 +197,8 @@ TEST_F(ShovelTest, SeveralDestinationsRouteByCarbonConsistentHashing) {
   ASSERT_TRUE(second.Start().ok());
   Expected expected;
   ProduceRange(producer_.get(), topic_, 0, 400, &expected, "ring");
-  std::vector<graphite::Destination> dests = {
-      {"127.0.0.1", carbon_->pickle_port(), "a"}, {"127.0.0.1", second.pickle_port(), "b"}};
+  std::vector<graphite::Destination> dests = {{"127.0.0.1", carbon_->pickle_port(), "a"},
+                                              {"127.0.0.1", second.pickle_port(), "b"}};
   StartShovel({}, {dests[0].ToString(), dests[1].ToString()});
   graphite::ConsistentHashRing ring(dests);
   Expected first_part, second_part;

@@ -18,9 +18,7 @@
 
 namespace vs::testing {
 
-Subprocess::Subprocess(Subprocess&& o) noexcept : pid_(o.pid_), status_(o.status_) {
-  o.pid_ = -1;
-}
+Subprocess::Subprocess(Subprocess&& o) noexcept : pid_(o.pid_), status_(o.status_) { o.pid_ = -1; }
 
 Subprocess& Subprocess::operator=(Subprocess&& o) noexcept {
   if (this != &o) {
