@@ -11,6 +11,34 @@
 
 namespace vs::tmpl {
 
+Value::~Value() {
+  auto owns_container = [](const Value& v) {
+    return (v.kind_ == Kind::kList || v.kind_ == Kind::kMap) && v.p_ && v.p_.use_count() == 1;
+  };
+  if (!owns_container(*this)) return;
+  // Sole owner: detach every uniquely owned descendant container onto a work list, so each one
+  // is freed with its children already emptied of containers (one level deep at most).
+  std::vector<std::pair<Kind, std::shared_ptr<const void>>> work;
+  work.emplace_back(kind_, std::move(p_));
+  while (!work.empty()) {
+    auto [kind, p] = std::move(work.back());
+    work.pop_back();
+    auto detach = [&](const Value& child) {
+      if (owns_container(child)) {
+        // We hold the only reference to `p`, hence to its elements: mutating them is safe.
+        auto& c = const_cast<Value&>(child);
+        work.emplace_back(c.kind_, std::move(c.p_));
+      }
+    };
+    if (kind == Kind::kList) {
+      for (const Value& c : *static_cast<const List*>(p.get())) detach(c);
+    } else {
+      for (const Entry& e : *static_cast<const Map*>(p.get())) detach(e.second);
+    }
+  }
+}
+
+
 Value Value::Bool(bool b) {
   Value v(Kind::kBool);
   v.b_ = b;

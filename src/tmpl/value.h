@@ -37,6 +37,13 @@ class Value {
   using Map = std::vector<Entry>;
 
   Value() noexcept {}  // kInvalid
+  // Frees nested lists and maps without recursion: JSON may nest 10,000 levels (Go's limit),
+  // and a recursive free that deep overflows small stacks and sanitizer shadow stacks.
+  ~Value();
+  Value(const Value&) = default;
+  Value(Value&&) noexcept = default;
+  Value& operator=(const Value&) = default;
+  Value& operator=(Value&&) noexcept = default;
   static Value Null() { return Value(Kind::kNil); }
   static Value Bool(bool b);
   static Value Int(int64_t i);
