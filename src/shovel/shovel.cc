@@ -93,6 +93,7 @@ struct Shovel::Impl {
   TimePoint next_commit{};
   TimePoint next_stats{};
   std::atomic<bool> kafka_up{false};
+  bool closing = false;  // shutting down: never block on a broker that may be gone
   std::atomic<bool> ready{false};
   std::atomic<int> connected{0};
   LogLimiter reject_log{5, 10.0};
@@ -392,7 +393,7 @@ void Shovel::Impl::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
     return;
   }
   // Revoked (or lost): commit what is delivered; the rest is re-consumed by the next owner.
-  AdvanceAndCommit(true, true);
+  AdvanceAndCommit(true, !closing && kafka_up);
   for (int i = 0; i < parts->cnt; ++i) {
     tracker.Drop(parts->elems[i].partition);
     assigned.erase(parts->elems[i].partition);
@@ -651,9 +652,22 @@ Status Shovel::Run(SignalWatcher* signals) {
       }
     }
   }
-  s.AdvanceAndCommit(true, true);
+  s.closing = true;
+  // A synchronous commit or consumer close waits for the broker: only when it is up, and
+  // bounded either way, so SIGTERM always ends the process.
+  s.AdvanceAndCommit(true, s.kafka_up);
   if (s.dlq) rd_kafka_flush(s.dlq.get(), 1000);
-  rd_kafka_consumer_close(s.consumer.get());
+  // rd_kafka_consumer_close() waits for the group coordinator without a bound: with every
+  // broker down, skip it (the group expires the member after session.timeout.ms).
+  bool closed = s.kafka_up;
+  if (closed) {
+    rd_kafka_consumer_close(s.consumer.get());
+  } else {
+    spdlog::warn("kafka unreachable: leaving the group without a clean close");
+  }
+  rd_kafka_queue_destroy(s.queue);
+  s.queue = nullptr;
+  rd_kafka_destroy_flags(s.consumer.release(), closed ? 0 : RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
   s.LogStats();
   spdlog::info("stopped");
   return OkStatus();

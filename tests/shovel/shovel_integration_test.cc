@@ -192,6 +192,20 @@ TEST_F(ShovelTest, SigtermCommitsDeliveredOffsets) {
   EXPECT_EQ(Metric("shovel_messages_consumed_total"), 50);
 }
 
+TEST_F(ShovelTest, SigtermWithKafkaDownStillExitsPromptly) {
+  Expected expected;
+  ProduceRange(producer_.get(), topic_, 0, 100, &expected, "down");
+  StartShovel();
+  ASSERT_TRUE(AllLanded(expected, carbon_.get(), 60s));
+  ASSERT_TRUE(kafka_->SetBrokerDown(1, true).ok());
+  std::this_thread::sleep_for(1s);
+  auto start = std::chrono::steady_clock::now();
+  int st = shovel_.Stop(30s);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 15s) << "SIGTERM must not wait on Kafka";
+  ASSERT_TRUE(WIFEXITED(st)) << st;
+  EXPECT_EQ(WEXITSTATUS(st), 0);
+}
+
 TEST_F(ShovelTest, SeveralDestinationsRouteByCarbonConsistentHashing) {
   CarbonCache second;
   ASSERT_TRUE(second.Start().ok());
