@@ -1,10 +1,9 @@
 #include "shovel/options.h"
 
 #include <CLI/CLI.hpp>
-#include <cctype>
 #include <cstdio>
-#include <cstring>
 
+#include "kpi/path_rules.h"
 #include "vs_version.h"
 
 namespace vs::shovel {
@@ -136,17 +135,19 @@ ParseOutcome ParseOptions(int argc, const char* const* argv) {
       return out;
     }
   }
+  // The prefix is a path of its own: components of path bytes (kpi's rule), no empty ones.
+  bool prefix_ok = o.prefix.empty() || (o.prefix.front() != '.' && o.prefix.back() != '.' &&
+                                        o.prefix.find("..") == std::string::npos);
   for (char c : o.prefix) {
-    bool ok = std::isalnum(static_cast<unsigned char>(c)) || std::strchr("_:#@%+=-.", c);
-    if (!ok || o.prefix.front() == '.' || o.prefix.back() == '.' ||
-        o.prefix.find("..") != std::string::npos) {
-      std::fprintf(stderr,
-                   "shovel: --prefix '%s': use dot-separated components of [A-Za-z0-9_:#@%%+=-] "
-                   "(see --help)\n",
-                   o.prefix.c_str());
-      out.exit_code = 2;
-      return out;
-    }
+    prefix_ok = prefix_ok && (c == '.' || kpi::IsPathByte(static_cast<uint8_t>(c)));
+  }
+  if (!prefix_ok) {
+    std::fprintf(stderr,
+                 "shovel: --prefix '%s': use dot-separated components of [A-Za-z0-9_:#@%%+=-] "
+                 "(see --help)\n",
+                 o.prefix.c_str());
+    out.exit_code = 2;
+    return out;
   }
   if (o.kafka.empty() || o.kafka == "@" || o.topic.empty() || o.group.empty()) {
     std::fprintf(stderr, "shovel: --kafka, --topic and --group must not be empty (see --help)\n");

@@ -1,0 +1,34 @@
+#include "shovel/options.h"
+
+#include <gtest/gtest.h>
+
+namespace vs::shovel {
+namespace {
+
+ParseOutcome Parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "shovel");
+  return ParseOptions(static_cast<int>(args.size()), args.data());
+}
+
+TEST(OptionsTest, PrefixMustBeAValidPath) {
+  EXPECT_TRUE(Parse({"--prefix", "dc1.voltha"}).run);
+  EXPECT_TRUE(Parse({"--prefix", "a_b:c#d@e%f+g=h-i"}).run);
+  for (const char* bad : {"a..b", ".a", "a.", "a b", "a/b", "caf\xc3\xa9"}) {
+    ParseOutcome o = Parse({"--prefix", bad});
+    EXPECT_FALSE(o.run) << bad;
+    EXPECT_EQ(o.exit_code, 2) << bad;
+  }
+}
+
+TEST(OptionsTest, DefaultsAndBadFlags) {
+  ParseOutcome o = Parse({});
+  ASSERT_TRUE(o.run);
+  ASSERT_EQ(o.options.destinations.size(), 1u);
+  EXPECT_EQ(o.options.destinations[0].port, 2004);
+  EXPECT_EQ(Parse({"--protocol", "plaintext"}).options.destinations[0].port, 2003);
+  EXPECT_EQ(Parse({"--bogus"}).exit_code, 2);
+  EXPECT_EQ(Parse({"--protocol", "udp"}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace vs::shovel
