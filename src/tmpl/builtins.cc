@@ -153,7 +153,9 @@ StatusOr<Value> Index(std::span<const Value> args) {
         StatusOr<int64_t> x = IndexArg(index, item.size());
         if (!x.ok()) return x.status();
         if (static_cast<size_t>(*x) >= item.size()) {
-          return InvalidArgument("reflect: slice index out of range");
+          return InvalidArgument(item.kind() == Value::Kind::kString
+                                     ? "reflect: string index out of range"
+                                     : "reflect: slice index out of range");
         }
         if (item.kind() == Value::Kind::kString) {
           item = Value::Int(static_cast<unsigned char>(item.as_string()[*x]));
@@ -191,7 +193,9 @@ StatusOr<Value> Slice(std::span<const Value> args) {
     if (nidx == 3) return InvalidArgument("cannot 3-index slice a string");
     cap = item.size();
   } else if (item.kind() == Value::Kind::kList) {
-    cap = item.size();
+    // Go slices up to the capacity: past the length of a decoded JSON list, into its spare
+    // (nil) capacity.
+    cap = item.cap();
   } else {
     return InvalidArgument(std::string("can't slice item of type ") + item.TypeName());
   }
@@ -212,8 +216,8 @@ StatusOr<Value> Slice(std::span<const Value> args) {
   if (item.kind() == Value::Kind::kString) {
     return Value::String(item.as_string().substr(idx[0], idx[1] - idx[0]));
   }
-  const auto& l = item.as_list();
-  return Value::MakeList(Value::List(l.begin() + idx[0], l.begin() + idx[1]));
+  // reflect's Slice keeps the capacity (minus the start); Slice3 sets it.
+  return item.SliceList(idx[0], idx[1], nidx == 3 ? idx[2] : cap);
 }
 
 // text/template's evalArgs: one string argument as is, else fmt.Sprint.

@@ -1052,7 +1052,12 @@ class Printer {
           break;
         case Value::Kind::kList: {
           const auto& l = v.as_list();
-          buf_->append(sharp_v_ ? "[]interface {}{" : "[");
+          if (sharp_v_) {
+            buf_->append(v.TypeName());  // []interface {} or []string
+            buf_->push_back('{');
+          } else {
+            buf_->push_back('[');
+          }
           work.push_back({nullptr, sharp_v_ ? "}" : "]", nullptr});
           for (size_t i = l.size(); i-- > 0;) {
             work.push_back({&l[i], nullptr, nullptr});

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <iterator>
 #include <vector>
 
 #include "tmpl/gofmt.h"
@@ -38,7 +39,6 @@ Value::~Value() {
   }
 }
 
-
 Value Value::Bool(bool b) {
   Value v(Kind::kBool);
   v.b_ = b;
@@ -64,9 +64,92 @@ Value Value::String(std::string s) {
   v.p_ = std::make_shared<const std::string>(std::move(s));
   return v;
 }
+namespace {
+
+// Go 1.19's malloc size classes (runtime/sizeclasses.go, class_to_size).
+constexpr uint16_t kSizeClasses[] = {
+    0,     8,     16,    24,    32,    48,    64,    80,    96,    112,   128,   144,  160,   176,
+    192,   208,   224,   240,   256,   288,   320,   352,   384,   416,   448,   480,  512,   576,
+    640,   704,   768,   896,   1024,  1152,  1280,  1408,  1536,  1792,  2048,  2304, 2688,  3072,
+    3200,  3456,  4096,  4864,  5376,  6144,  6528,  6784,  6912,  8192,  9472,  9728, 10240, 10880,
+    12288, 13568, 14336, 16384, 18432, 19072, 20480, 21760, 24576, 27264, 28672, 32768};
+
+// runtime.roundupsize: the size class of a small allocation, whole 8 KiB pages above 32 KiB.
+uint64_t RoundUpSize(uint64_t size) {
+  if (size < 32768) {
+    return *std::lower_bound(std::begin(kSizeClasses), std::end(kSizeClasses), size);
+  }
+  return (size + 8191) / 8192 * 8192;
+}
+
+// runtime.growslice's new capacity for 16-byte elements (an interface value).
+uint64_t GrowCap(uint64_t old_cap, uint64_t needed) {
+  uint64_t newcap = old_cap;
+  uint64_t doublecap = newcap + newcap;
+  if (needed > doublecap) {
+    newcap = needed;
+  } else if (old_cap < 256) {
+    newcap = doublecap;
+  } else {
+    while (newcap < needed) newcap += (newcap + 3 * 256) / 4;
+  }
+  return RoundUpSize(newcap * 16) / 16;
+}
+
+}  // namespace
+
+size_t GoAppendCap(size_t n) {
+  // The decoder appends one element at a time: walk the growth sequence (a few dozen steps
+  // even for millions of elements).
+  uint64_t cap = 0;
+  while (cap < n) cap = GrowCap(cap, cap + 1);
+  return static_cast<size_t>(cap);
+}
+
+const Value& Value::ListRef::NilElement() {
+  static const Value* nil = new Value(Value::Null());
+  return *nil;
+}
+
 Value Value::MakeList(List items) {
   Value v(Kind::kList);
+  size_t n = items.size();
+  size_t cap = GoAppendCap(n);
+  v.list_.len = static_cast<uint32_t>(n);
+  v.list_.cap = static_cast<uint32_t>(cap > UINT32_MAX ? n : cap);
   v.p_ = std::make_shared<const List>(std::move(items));
+  return v;
+}
+
+Value Value::StringSlice(const std::vector<std::string>& items) {
+  List l;
+  l.reserve(items.size());
+  for (const auto& s : items) l.push_back(String(s));
+  Value v(Kind::kList);
+  v.tag_ = kStringElems;
+  v.list_.len = v.list_.cap = static_cast<uint32_t>(l.size());
+  v.p_ = std::make_shared<const List>(std::move(l));
+  return v;
+}
+
+Value Value::SliceList(size_t i, size_t j, size_t k) const {
+  Value v = *this;
+  v.off_ = static_cast<uint32_t>(off_ + i);
+  v.list_.len = static_cast<uint32_t>(j - i);
+  v.list_.cap = static_cast<uint32_t>(k - i);
+  return v;
+}
+
+Value Value::Uint8(uint8_t b) {
+  Value v(Kind::kUint);
+  v.tag_ = 8;
+  v.u_ = b;
+  return v;
+}
+Value Value::Uint64(uint64_t u) {
+  Value v(Kind::kUint);
+  v.tag_ = 64;
+  v.u_ = u;
   return v;
 }
 Value Value::MakeMap(Map entries) {
@@ -114,7 +197,7 @@ size_t Value::size() const {
     case Kind::kString:
       return as_string().size();
     case Kind::kList:
-      return as_list().size();
+      return list_.len;
     case Kind::kMap:
       return as_map().size();
     default:
@@ -137,8 +220,10 @@ const char* Value::TypeName() const {
       return "float64";
     case Kind::kString:
       return "string";
+    case Kind::kUint:
+      return tag_ == 8 ? "uint8" : "uint64";
     case Kind::kList:
-      return "[]interface {}";
+      return tag_ == kStringElems ? "[]string" : "[]interface {}";
     case Kind::kMap:
       return "map[string]interface {}";
     case Kind::kComplex:
@@ -510,6 +595,9 @@ Status EncodeScalar(const Value& v, std::string* out) {
     case Value::Kind::kInt:
     case Value::Kind::kInt64:
       out->append(std::to_string(v.as_int()));
+      return OkStatus();
+    case Value::Kind::kUint:
+      out->append(std::to_string(v.as_uint()));
       return OkStatus();
     case Value::Kind::kFloat: {
       double f = v.as_float();

@@ -222,6 +222,56 @@ case("slice_list_3", "{{slice .strs 0 1 2}}")
 case("slice_number", "{{slice .i 1}}")
 # Go may slice up to a decoded list's capacity (append growth); beyond it both fail.
 case("slice_out_of_range", "{{slice .strs 0 9}}")
+# A decoded list's capacity is Go's append growth (3 elements: cap 4); the spare capacity is nil.
+case("slice_past_len", "{{slice .strs 0 4}} {{len (slice .strs 0 4)}} {{index (slice .strs 0 4) 3}} {{printf \"%v %d %#v\" (slice .strs 1 4) (len (slice .strs 2 4)) (slice .nums 3 4)}}")
+case("slice_past_cap", "{{slice .strs 0 5}}")
+case("slice_past_cap_start", "{{slice .strs 5}}")
+case("slice_start_in_cap", "{{slice .strs 4 4}}|{{len (slice .strs 3)}}|{{slice .strs 3 4}}")
+case("slice_start_past_len", "{{slice .strs 4}}")
+case("slice_of_slice_cap", "{{$s := slice .list 2 3}}{{$s}} {{slice $s 0 6}} {{len (slice $s 5 6)}} {{slice $s 6 6}}")
+case("slice_of_slice_past_cap", "{{$s := slice .list 2 3}}{{slice $s 0 7}}")
+case("slice3_sets_cap", "{{$s := slice .strs 0 1 2}}{{$s}} {{slice $s 0 2}} {{slice .strs 1 4 4}} {{slice .strs 0 0 0}}")
+case("slice3_past_new_cap", "{{$s := slice .strs 0 1 2}}{{slice $s 0 3}}")
+case("slice3_past_cap", "{{slice .strs 0 2 5}}")
+case("slice3_bad_order", "{{slice .strs 0 3 2}}")
+case("slice_empty_list_cap", "{{slice .emptylist 0 0}}{{slice .emptylist 0}}")
+case("slice_empty_list_past", "{{slice .emptylist 0 1}}")
+case("slice_split_no_spare_cap", "{{slice (split \",\" \"a,b\") 0 2}}{{slice (split \",\" \"a,b\") 0 3}}")
+case("slice_parsejson_cap", "{{slice (parseJSON \"[1,2,3,4,5]\") 0 8}} {{slice (parseJSON \"[[1]]\") 0 1}}")
+case("slice_parsejson_past", "{{slice (parseJSON \"[1,2,3,4,5]\") 0 9}}")
+case("slice_range_spare", "{{range $i, $e := slice .strs 1 4}}{{$i}}={{$e}};{{end}}{{range slice .nums 2 4}}[{{.}}]{{end}}")
+case("slice_spare_funcs", "{{toJSON (slice .nums 0 4)}} {{print (slice .strs 0 4)}} {{eq (index (slice .strs 0 4) 3) nil}} {{if index (slice .strs 0 4) 3}}t{{else}}f{{end}}")
+case("slice_spare_field", "{{(index (slice .strs 0 4) 3).x}}")
+case("slice_spare_join", "{{join \",\" (slice .strs 0 4)}}")
+
+
+def go_append_cap(n):
+    """Go 1.19's cap() after appending n elements one by one to make([]any, 0)."""
+    classes = [0, 8, 16, 24, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256,
+               288, 320, 352, 384, 416, 448, 480, 512, 576, 640, 704, 768, 896, 1024, 1152, 1280,
+               1408, 1536, 1792, 2048, 2304, 2688, 3072, 3200, 3456, 4096, 4864, 5376, 6144, 6528,
+               6784, 6912, 8192, 9472, 9728, 10240, 10880, 12288, 13568, 14336, 16384, 18432,
+               19072, 20480, 21760, 24576, 27264, 28672, 32768]
+    cap = 0
+    while cap < n:
+        need = cap + 1
+        new = need if need > 2 * cap else (2 * cap if cap < 256 else cap)
+        while new < need:
+            new += (new + 768) // 4
+        size = new * 16
+        size = min(c for c in classes if c >= size) if size < 32768 else (size + 8191) // 8192 * 8192
+        cap = size // 16
+    return cap
+
+
+# Lists of lengths around the growth steps: up to the capacity works, one more fails.
+for n in (1, 2, 5, 9, 17, 100, 255, 257, 300, 513, 1000, 2049, 3000):
+    c = go_append_cap(n)
+    case("slice_cap_len%d" % n,
+         "{{len (slice .l 0 %d)}} {{index (slice .l %d) 0}} {{slice .l %d %d}} {{slice .l %d}}" % (c, n - 1, c, c, n),
+         {"l": list(range(n))})
+    if n in (5, 257, 1000):
+        case("slice_cap_len%d_past" % n, "{{slice .l 0 %d}}" % (c + 1), {"l": list(range(n))})
 
 # ---- comparisons ----
 case("eq_basic", "{{eq .s \"hello\"}} {{eq .i 3.0}} {{eq 1 1}} {{eq \"a\" \"b\"}} {{eq .t true}}")

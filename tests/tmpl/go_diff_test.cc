@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -105,6 +106,33 @@ TEST_F(GoDiffTest, CorpusMatchesGo) {
       "corpus: %zu cases, %d identical renderings, %d failing on both sides (%d with Go's exact "
       "error message)\n",
       cases.size(), matched, errors_both, same_message);
+}
+
+// cap() of a decoded JSON list (what `slice` may extend it to) is Go's, for every length up to
+// 5000: Go's json.Unmarshal decodes each length and prints len and cap.
+TEST_F(GoDiffTest, ListCapacityMatchesGo) {
+  int rc = -1;
+  std::string caps = testing::Run(Oracle() + " -caps 5000", &rc);
+  ASSERT_EQ(rc, 0);
+  std::istringstream in(caps);
+  size_t len = 0, cap = 0, lines = 0, mismatches = 0;
+  while (in >> len >> cap) {
+    ASSERT_EQ(len, lines);
+    ++lines;
+    if (GoAppendCap(len) != cap) {
+      ADD_FAILURE() << "len " << len << ": Go cap " << cap << ", ours " << GoAppendCap(len);
+      if (++mismatches > 10) break;
+    }
+  }
+  EXPECT_EQ(lines, 5001u);
+  // And our decoder gives its lists that capacity.
+  for (size_t n : {0, 1, 3, 257, 1000, 4097}) {
+    std::string json = "[";
+    for (size_t i = 0; i < n; ++i) json += i ? ",null" : "null";
+    StatusOr<Value> v = ParseJson(json + "]");
+    ASSERT_TRUE(v.ok());
+    EXPECT_EQ(v->cap(), GoAppendCap(n)) << n;
+  }
 }
 
 // The command-line path (file reading, JSON decoding, stdout, exit status) agrees with Go's.

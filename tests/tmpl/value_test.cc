@@ -21,6 +21,30 @@ TEST(ValueTest, BuildersAndAccessors) {
   EXPECT_STREQ(Value::Int64(1).TypeName(), "int64");
 }
 
+TEST(ValueTest, ListCapacityFollowsGoAppend) {
+  // Spot values of Go 1.19 (the diff test checks every length 0..5000 against Go itself).
+  const std::pair<size_t, size_t> want[] = {{0, 0},     {1, 1},     {2, 2},     {3, 4},      {5, 8},
+                                            {256, 256}, {257, 512}, {513, 848}, {4999, 5120}};
+  for (auto [n, cap] : want) EXPECT_EQ(GoAppendCap(n), cap) << n;
+  Value l = Value::MakeList({Value::Float(1), Value::Float(2), Value::Float(3)});
+  EXPECT_EQ(l.size(), 3u);
+  EXPECT_EQ(l.cap(), 4u);
+  EXPECT_STREQ(l.TypeName(), "[]interface {}");
+  // A view past the length: the spare capacity reads as nil, nothing is copied.
+  Value v = l.SliceList(1, 4, 4);
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v.cap(), 3u);
+  EXPECT_EQ(v.as_list()[0].as_float(), 2);
+  EXPECT_TRUE(v.as_list()[2].is_nil());
+  size_t n = 0;
+  for (const Value& e : v.as_list()) n += e.is_nil();
+  EXPECT_EQ(n, 1u);
+  Value s = Value::StringSlice({"a", "b"});
+  EXPECT_EQ(s.cap(), 2u);
+  EXPECT_TRUE(s.is_string_list());
+  EXPECT_STREQ(s.SliceList(0, 1, 2).TypeName(), "[]string");
+}
+
 TEST(ValueTest, ParseJsonNumbersAreFloat64) {
   StatusOr<Value> v = ParseJson(R"({"n": 1234567, "s": "a\u00e9\ud83d\ude00", "l": [null, true]})");
   ASSERT_TRUE(v.ok()) << v.status().message();

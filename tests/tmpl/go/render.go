@@ -243,7 +243,12 @@ func render(name, text string, data []byte) (out string, err error) {
 func main() {
 	corpus := flag.String("corpus", "", "corpus directory")
 	outDir := flag.String("out", "", "output directory for -corpus")
+	caps := flag.Int("caps", -1, "print cap() of json-decoded lists of length 0..N, one a line")
 	flag.Parse()
+	if *caps >= 0 {
+		printCaps(*caps)
+		return
+	}
 	if *corpus != "" {
 		os.Exit(runCorpus(*corpus, *outDir))
 	}
@@ -298,4 +303,30 @@ func runCorpus(dir, outDir string) int {
 		}
 	}
 	return 0
+}
+
+// printCaps writes "len cap" for the []any json.Unmarshal decodes from a list of n nulls, for
+// every n in 0..max: the capacity `slice` may extend a decoded list to.
+func printCaps(max int) {
+	var text bytes.Buffer
+	var out bytes.Buffer
+	for n := 0; n <= max; n++ {
+		text.Reset()
+		text.WriteByte('[')
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				text.WriteByte(',')
+			}
+			text.WriteString("null")
+		}
+		text.WriteByte(']')
+		var v interface{}
+		if err := json.Unmarshal(text.Bytes(), &v); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		l := v.([]interface{})
+		fmt.Fprintf(&out, "%d %d\n", len(l), cap(l))
+	}
+	os.Stdout.Write(out.Bytes())
 }
