@@ -97,8 +97,8 @@ class Exec {
     tree_ = it->second.get();
     // A nil interface as the data is Go's invalid reflect.Value: fields of it are missing.
     const Value& root = data.is_nil() ? kMissing : data;
-    vars_.emplace_back("$", root);
-    Walk(root, tree_->root);
+    vars_.push_back({"$", root, false});
+    Walk(root, tree_->root, false);
     return err_;
   }
 
@@ -153,10 +153,12 @@ class Exec {
   }
 
   // ---- variables ----
-  bool VarValue(const Operand& op, Value* out) {
+  // *iface: the variable holds an element of a []any or map (Go's static type interface {}).
+  bool VarValue(const Operand& op, Value* out, bool* iface = nullptr) {
     for (size_t i = vars_.size(); i-- > 0;) {
-      if (vars_[i].first == op.name) {
-        *out = vars_[i].second;
+      if (vars_[i].name == op.name) {
+        *out = vars_[i].value;
+        if (iface) *iface = vars_[i].iface;
         return true;
       }
     }
@@ -164,8 +166,9 @@ class Exec {
   }
   bool SetVar(std::string_view name, const Value& v, const Pipe& pipe) {
     for (size_t i = vars_.size(); i-- > 0;) {
-      if (vars_[i].first == name) {
-        vars_[i].second = v;
+      if (vars_[i].name == name) {
+        vars_[i].value = v;
+        vars_[i].iface = false;
         return true;
       }
     }
@@ -176,15 +179,20 @@ class Exec {
   }
 
   // ---- walking ----
-  Flow Walk(const Value& dot, const std::vector<Node>& list) {
+  // iface: dot is an element of a []any or a map, as `range` gives it: Go's reflect.Value of
+  // static type interface {} (which only error messages show).
+  Flow Walk(const Value& dot, const std::vector<Node>& list, bool iface) {
     if (++nesting_ > limits_.max_nesting) {
       return Fail(list.empty() ? 0 : list[0].pos, 0, "template nesting too deep");
     }
+    bool saved_iface = dot_iface_;
+    dot_iface_ = iface;
     Flow f = Flow::kNormal;
     for (const Node& n : list) {
       f = WalkNode(dot, n);
       if (f != Flow::kNormal) break;
     }
+    dot_iface_ = saved_iface;
     nesting_--;
     return f;
   }
@@ -229,9 +237,9 @@ class Exec {
         if (!EvalPipeline(dot, &n.pipe, &v)) return Flow::kError;
         Flow f = Flow::kNormal;
         if (IsTrue(v)) {
-          f = Walk(n.type == NodeType::kWith ? v : dot, n.list);
+          f = n.type == NodeType::kWith ? Walk(v, n.list, false) : Walk(dot, n.list, dot_iface_);
         } else if (n.has_else) {
-          f = Walk(dot, n.else_list);
+          f = Walk(dot, n.else_list, dot_iface_);
         }
         vars_.resize(mark);
         return f;
@@ -254,10 +262,15 @@ class Exec {
     if (!EvalPipeline(dot, &n.pipe, &val)) return Flow::kError;
     size_t mark = vars_.size();
     size_t ndecl = n.pipe.decl.size();
+    // Elements of a []any or map are interface values in Go; of a []string, strings.
+    bool iface = !val.is_string_list();
     auto one = [&](const Value& index, const Value& elem) -> Flow {
-      if (ndecl > 0) vars_[vars_.size() - 1].second = elem;
-      if (ndecl > 1) vars_[vars_.size() - 2].second = index;
-      Flow f = Walk(elem, n.list);
+      if (ndecl > 0) {
+        vars_[vars_.size() - 1].value = elem;
+        vars_[vars_.size() - 1].iface = iface;
+      }
+      if (ndecl > 1) vars_[vars_.size() - 2].value = index;
+      Flow f = Walk(elem, n.list, iface);
       vars_.resize(mark);
       return f;
     };
@@ -294,7 +307,7 @@ class Exec {
       }
     }
     Flow f = Flow::kNormal;
-    if (!iterated && n.has_else) f = Walk(dot, n.else_list);
+    if (!iterated && n.has_else) f = Walk(dot, n.else_list, dot_iface_);
     vars_.resize(outer);
     return f;
   }
@@ -317,13 +330,13 @@ class Exec {
     }
     Value newdot;
     if (n.has_pipe && !EvalPipeline(dot, &n.pipe, &newdot)) return Flow::kError;
-    std::vector<std::pair<std::string_view, Value>> saved;
+    std::vector<Var> saved;
     saved.swap(vars_);
-    vars_.emplace_back("$", newdot);
+    vars_.push_back({"$", newdot, false});
     const Tree* saved_tree = tree_;
     tree_ = it->second.get();
     depth_++;
-    Flow f = Walk(newdot, tree_->root);
+    Flow f = Walk(newdot, tree_->root, false);
     depth_--;
     tree_ = saved_tree;
     vars_.swap(saved);
@@ -351,7 +364,7 @@ class Exec {
       if (pipe->is_assign) {
         if (!SetVar(var, value, *pipe)) return false;
       } else {
-        vars_.emplace_back(var, value);
+        vars_.push_back({var, value, false});
       }
     }
     *out = std::move(value);
@@ -369,7 +382,8 @@ class Exec {
     const Operand& first = cmd.args[0];
     switch (first.type) {
       case OpType::kField:
-        return EvalFieldChain(dot, dot, first, first.idents, cmd.args.size() > 1 || final, out);
+        return EvalFieldChain(dot, dot, dot_iface_, first, first.idents,
+                              cmd.args.size() > 1 || final, out);
       case OpType::kChain:
         return EvalChain(dot, first, cmd.args, final, out);
       case OpType::kIdentifier:
@@ -379,13 +393,15 @@ class Exec {
         return EvalPipeline(dot, first.pipe.get(), out);
       case OpType::kVariable: {
         Value v;
-        if (!VarValue(first, &v)) return false;
+        bool iface = false;
+        if (!VarValue(first, &v, &iface)) return false;
         if (first.idents.empty()) {
           if (!NotAFunction(cmd.args, final)) return false;
           *out = std::move(v);
           return true;
         }
-        return EvalFieldChain(dot, v, first, first.idents, cmd.args.size() > 1 || final, out);
+        return EvalFieldChain(dot, v, iface, first, first.idents, cmd.args.size() > 1 || final,
+                              out);
       }
       default:
         break;
@@ -421,18 +437,18 @@ class Exec {
     }
     Value recv;
     if (!EvalArgUntyped(dot, *chain.sub, &recv)) return false;
-    return EvalFieldChain(dot, recv, chain, chain.idents, args.size() > 1 || final, out);
+    return EvalFieldChain(dot, recv, false, chain, chain.idents, args.size() > 1 || final, out);
   }
 
-  bool EvalFieldChain(const Value& dot, const Value& receiver, const Operand& node,
+  bool EvalFieldChain(const Value& dot, const Value& receiver, bool recv_iface, const Operand& node,
                       const std::vector<std::string_view>& idents, bool has_args, Value* out) {
     const Value* recv = &receiver;
     static const Value kInvalid;
     size_t n = idents.size();
     for (size_t i = 0; i + 1 < n; ++i) {
-      if (!EvalField(idents[i], node, false, i > 0, &recv)) return false;
+      if (!EvalField(idents[i], node, false, i > 0 || recv_iface, &recv)) return false;
     }
-    if (!EvalField(idents[n - 1], node, has_args, n > 1, &recv)) return false;
+    if (!EvalField(idents[n - 1], node, has_args, n > 1 || recv_iface, &recv)) return false;
     *out = recv ? *recv : kInvalid;
     return true;
   }
@@ -500,15 +516,17 @@ class Exec {
         }
         return FailOp(op, std::string("cannot assign nil to ") + ArgTypeName(t));
       case OpType::kField:
-        if (!EvalFieldChain(dot, dot, op, op.idents, false, out)) return false;
+        if (!EvalFieldChain(dot, dot, dot_iface_, op, op.idents, false, out)) return false;
         return ValidateType(op, out, t);
-      case OpType::kVariable:
-        if (!VarValue(op, out)) return false;
+      case OpType::kVariable: {
+        bool iface = false;
+        if (!VarValue(op, out, &iface)) return false;
         if (!op.idents.empty()) {
           Value base = std::move(*out);
-          if (!EvalFieldChain(dot, base, op, op.idents, false, out)) return false;
+          if (!EvalFieldChain(dot, base, iface, op, op.idents, false, out)) return false;
         }
         return ValidateType(op, out, t);
+      }
       case OpType::kPipe:
         if (!EvalPipeline(dot, op.pipe.get(), out)) return false;
         return ValidateType(op, out, t);
@@ -637,7 +655,13 @@ class Exec {
   uint64_t steps_ = 0;
   const Tree* tree_ = nullptr;
   Status err_;
-  std::vector<std::pair<std::string_view, Value>> vars_;
+  struct Var {
+    std::string_view name;
+    Value value;
+    bool iface;  // an element of a []any or map, from `range`
+  };
+  std::vector<Var> vars_;
+  bool dot_iface_ = false;
   CallContext ctx_;
   int depth_ = 0;
   int nesting_ = 0;

@@ -455,8 +455,8 @@ FuncMap MakeDefaults() {
       "split",
       [](CallContext&, std::span<const Value> a) -> StatusOr<Value> {
         std::string s = TrimSpace(a[1].as_string());
-        if (s.empty()) return Value::MakeList({});
-        return Value::StringList(Split(s, a[0].as_string()));
+        if (s.empty()) return Value::StringSlice({});
+        return Value::StringSlice(Split(s, a[0].as_string()));
       },
       Sig({S, S}));
   m.Add(
