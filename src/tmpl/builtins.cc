@@ -18,6 +18,8 @@ bool IsTrue(const Value& v) {
     case Value::Kind::kInt:
     case Value::Kind::kInt64:
       return v.as_int() != 0;
+    case Value::Kind::kUint:
+      return v.as_uint() != 0;
     case Value::Kind::kFloat:
       return v.as_float() != 0;
     case Value::Kind::kComplex:
@@ -34,7 +36,15 @@ namespace {
 
 bool IsNilish(const Value& v) { return !v.valid() || v.is_nil(); }
 
-enum BasicKind { kInvalidKind, kBoolKind, kComplexKind, kIntKind, kFloatKind, kStringKind };
+enum BasicKind {
+  kInvalidKind,
+  kBoolKind,
+  kComplexKind,
+  kIntKind,
+  kUintKind,
+  kFloatKind,
+  kStringKind
+};
 
 BasicKind Basic(const Value& v) {
   switch (v.kind()) {
@@ -43,6 +53,8 @@ BasicKind Basic(const Value& v) {
     case Value::Kind::kInt:
     case Value::Kind::kInt64:
       return kIntKind;
+    case Value::Kind::kUint:
+      return kUintKind;
     case Value::Kind::kFloat:
       return kFloatKind;
     case Value::Kind::kString:
@@ -63,7 +75,12 @@ StatusOr<Value> Eq(std::span<const Value> args) {
     BasicKind k2 = Basic(a);
     bool truth = false;
     if (k1 != k2) {
-      if (!IsNilish(a1) && !IsNilish(a)) {
+      // Go compares integers regardless of their sign.
+      if (k1 == kIntKind && k2 == kUintKind) {
+        truth = a1.as_int() >= 0 && static_cast<uint64_t>(a1.as_int()) == a.as_uint();
+      } else if (k1 == kUintKind && k2 == kIntKind) {
+        truth = a.as_int() >= 0 && a1.as_uint() == static_cast<uint64_t>(a.as_int());
+      } else if (!IsNilish(a1) && !IsNilish(a)) {
         return InvalidArgument("incompatible types for comparison");
       }
     } else {
@@ -79,6 +96,9 @@ StatusOr<Value> Eq(std::span<const Value> args) {
           break;
         case kIntKind:
           truth = a1.as_int() == a.as_int();
+          break;
+        case kUintKind:
+          truth = a1.as_uint() == a.as_uint();
           break;
         case kStringKind:
           truth = a1.as_string() == a.as_string();
@@ -113,7 +133,15 @@ StatusOr<bool> Lt(const Value& a1, const Value& a2) {
   if (k1 == kInvalidKind) return InvalidArgument("invalid type for comparison");
   BasicKind k2 = Basic(a2);
   if (k2 == kInvalidKind) return InvalidArgument("invalid type for comparison");
-  if (k1 != k2) return InvalidArgument("incompatible types for comparison");
+  if (k1 != k2) {
+    if (k1 == kIntKind && k2 == kUintKind) {
+      return a1.as_int() < 0 || static_cast<uint64_t>(a1.as_int()) < a2.as_uint();
+    }
+    if (k1 == kUintKind && k2 == kIntKind) {
+      return a2.as_int() >= 0 && a1.as_uint() < static_cast<uint64_t>(a2.as_int());
+    }
+    return InvalidArgument("incompatible types for comparison");
+  }
   switch (k1) {
     case kBoolKind:
     case kComplexKind:
@@ -122,6 +150,8 @@ StatusOr<bool> Lt(const Value& a1, const Value& a2) {
       return a1.as_float() < a2.as_float();
     case kIntKind:
       return a1.as_int() < a2.as_int();
+    case kUintKind:
+      return a1.as_uint() < a2.as_uint();
     case kStringKind:
       return a1.as_string() < a2.as_string();
     default:
@@ -131,10 +161,14 @@ StatusOr<bool> Lt(const Value& a1, const Value& a2) {
 
 StatusOr<int64_t> IndexArg(const Value& index, size_t cap) {
   if (IsNilish(index)) return InvalidArgument("cannot index slice/array with nil");
-  if (!index.is_int()) {
+  int64_t x;
+  if (index.is_int()) {
+    x = index.as_int();
+  } else if (index.is_uint()) {
+    x = static_cast<int64_t>(index.as_uint());
+  } else {
     return InvalidArgument(std::string("cannot index slice/array with type ") + index.TypeName());
   }
-  int64_t x = index.as_int();
   if (x < 0 || static_cast<uint64_t>(x) > cap) {
     return InvalidArgument("index out of range: " + std::to_string(x));
   }
@@ -158,7 +192,8 @@ StatusOr<Value> Index(std::span<const Value> args) {
                                      : "reflect: slice index out of range");
         }
         if (item.kind() == Value::Kind::kString) {
-          item = Value::Int(static_cast<unsigned char>(item.as_string()[*x]));
+          // A byte of a Go string: uint8.
+          item = Value::Uint8(static_cast<uint8_t>(item.as_string()[*x]));
         } else {
           Value next = item.as_list()[*x];
           item = std::move(next);

@@ -233,20 +233,39 @@ void Expand(const RE2& re, std::string_view tmpl, const std::vector<std::string_
 }
 
 StatusOr<Value> Arith(const char* name, std::span<const Value> args, char op) {
-  // consul-template's math funcs take (b, a) and compute a OP b.
+  // consul-template's math funcs take (b, a) and compute a OP b: two ints give an int64, an
+  // int with a uint (a byte from `index`) an int64, two uints a uint64, a float a float64.
   const Value& b = args[0];
   const Value& a = args[1];
   auto bad = [&](const Value& v) {
     return InvalidArgument(std::string(name) + ": unknown type for value (" +
                            (v.valid() && !v.is_nil() ? v.TypeName() : "<nil>") + ")");
   };
-  bool ai = a.is_int(), af = a.kind() == K::kFloat;
-  bool bi = b.is_int(), bf = b.kind() == K::kFloat;
-  if (!ai && !af) return bad(a);
-  if (!bi && !bf) return bad(b);
-  if (op == '%' && (af || bf)) return bad(af ? b : b);
-  if (ai && bi) {
-    int64_t x = a.as_int(), y = b.as_int();
+  auto integer = [](const Value& v) { return v.is_int() || v.is_uint(); };
+  bool af = a.kind() == K::kFloat, bf = b.kind() == K::kFloat;
+  if (!integer(a) && !af) return bad(a);
+  if (!integer(b) && !bf) return bad(b);
+  if (op == '%' && (af || bf)) return bad(b);
+  if (a.is_uint() && b.is_uint()) {
+    uint64_t x = a.as_uint(), y = b.as_uint();
+    switch (op) {
+      case '+':
+        return Value::Uint64(x + y);
+      case '-':
+        return Value::Uint64(x - y);
+      case '*':
+        return Value::Uint64(x * y);
+      case '/':
+      case '%':
+        if (y == 0) return InvalidArgument("runtime error: integer divide by zero");
+        return Value::Uint64(op == '/' ? x / y : x % y);
+    }
+  }
+  auto as_i64 = [](const Value& v) {
+    return v.is_uint() ? static_cast<int64_t>(v.as_uint()) : v.as_int();
+  };
+  if (!af && !bf) {
+    int64_t x = as_i64(a), y = as_i64(b);
     uint64_t ux = static_cast<uint64_t>(x), uy = static_cast<uint64_t>(y);
     switch (op) {
       case '+':
@@ -265,8 +284,12 @@ StatusOr<Value> Arith(const char* name, std::span<const Value> args, char op) {
         return Value::Int64(x % y);
     }
   }
-  double x = ai ? static_cast<double>(a.as_int()) : a.as_float();
-  double y = bi ? static_cast<double>(b.as_int()) : b.as_float();
+  auto as_f64 = [](const Value& v) {
+    if (v.is_uint()) return static_cast<double>(v.as_uint());
+    if (v.is_int()) return static_cast<double>(v.as_int());
+    return v.as_float();
+  };
+  double x = as_f64(a), y = as_f64(b);
   switch (op) {
     case '+':
       return Value::Float(x + y);

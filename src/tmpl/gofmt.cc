@@ -585,6 +585,9 @@ class Printer {
           *num = static_cast<int>(n);
           *is_int = true;
         }
+      } else if (v.is_uint() && v.as_uint() <= INT32_MAX) {
+        *num = static_cast<int>(v.as_uint());
+        *is_int = true;
       }
       ++*arg_num;
       if (TooLarge(*num)) {
@@ -850,25 +853,36 @@ class Printer {
     zero_ = old;
   }
 
+  // fmt's fmtInteger for int kinds and (is_signed false) uint kinds.
   void FmtInteger(const Value& v, char32_t verb) {
-    uint64_t u = static_cast<uint64_t>(v.as_int());
+    bool is_signed = !v.is_uint();
+    uint64_t u = is_signed ? static_cast<uint64_t>(v.as_int()) : v.as_uint();
     switch (verb) {
       case 'v':
+        if (sharp_v_ && !is_signed) {  // fmt0x64: %#v of an unsigned is 0x hex
+          bool old = sharp_;
+          sharp_ = true;
+          FmtIntegerBase(u, 16, false, verb, kLower);
+          sharp_ = old;
+          return;
+        }
+        FmtIntegerBase(u, 10, is_signed, verb, kLower);
+        return;
       case 'd':
-        FmtIntegerBase(u, 10, true, verb, kLower);
+        FmtIntegerBase(u, 10, is_signed, verb, kLower);
         return;
       case 'b':
-        FmtIntegerBase(u, 2, true, verb, kLower);
+        FmtIntegerBase(u, 2, is_signed, verb, kLower);
         return;
       case 'o':
       case 'O':
-        FmtIntegerBase(u, 8, true, verb, kLower);
+        FmtIntegerBase(u, 8, is_signed, verb, kLower);
         return;
       case 'x':
-        FmtIntegerBase(u, 16, true, verb, kLower);
+        FmtIntegerBase(u, 16, is_signed, verb, kLower);
         return;
       case 'X':
-        FmtIntegerBase(u, 16, true, verb, kUpper);
+        FmtIntegerBase(u, 16, is_signed, verb, kUpper);
         return;
       case 'c': {
         char32_t r = u > uni::kMaxRune ? uni::kRuneError : static_cast<char32_t>(u);
@@ -1039,6 +1053,7 @@ class Printer {
           break;
         case Value::Kind::kInt:
         case Value::Kind::kInt64:
+        case Value::Kind::kUint:
           FmtInteger(v, verb);
           break;
         case Value::Kind::kFloat:
@@ -1106,6 +1121,12 @@ void Print(const Value& v, std::string* out) {
     case Value::Kind::kInt64: {
       char buf[24];
       auto r = std::to_chars(buf, buf + sizeof(buf), v.as_int());
+      out->append(buf, r.ptr);
+      return;
+    }
+    case Value::Kind::kUint: {
+      char buf[24];
+      auto r = std::to_chars(buf, buf + sizeof(buf), v.as_uint());
       out->append(buf, r.ptr);
       return;
     }

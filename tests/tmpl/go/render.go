@@ -173,18 +173,24 @@ func in(l, v interface{}) (bool, error) {
 	return false, nil
 }
 
+// arith computes a OP b as consul-template's math functions do: two ints give an int64, an int
+// with a uint an int64, two uints a uint64, a float a float64 (modulo: integers only).
 func arith(name string, a, b interface{}, op byte) (interface{}, error) {
 	av, bv := reflect.ValueOf(a), reflect.ValueOf(b)
 	isInt := func(v reflect.Value) bool { return v.Kind() == reflect.Int || v.Kind() == reflect.Int64 }
+	isUint := func(v reflect.Value) bool { return v.Kind() == reflect.Uint8 || v.Kind() == reflect.Uint64 }
 	isFloat := func(v reflect.Value) bool { return v.Kind() == reflect.Float64 }
-	if !isInt(av) && !isFloat(av) {
+	if !isInt(av) && !isUint(av) && !isFloat(av) {
 		return nil, fmt.Errorf("%s: unknown type for value (%T)", name, a)
 	}
-	if !isInt(bv) && !isFloat(bv) {
+	if !isInt(bv) && !isUint(bv) && !isFloat(bv) {
 		return nil, fmt.Errorf("%s: unknown type for value (%T)", name, b)
 	}
-	if isInt(av) && isInt(bv) {
-		x, y := av.Int(), bv.Int()
+	if op == '%' && (isFloat(av) || isFloat(bv)) {
+		return nil, fmt.Errorf("%s: unknown type for value (%T)", name, b)
+	}
+	if isUint(av) && isUint(bv) {
+		x, y := av.Uint(), bv.Uint()
 		switch op {
 		case '+':
 			return x + y, nil
@@ -194,24 +200,39 @@ func arith(name string, a, b interface{}, op byte) (interface{}, error) {
 			return x * y, nil
 		case '/':
 			return x / y, nil
-		case '%':
-			return x % y, nil
 		}
+		return x % y, nil
 	}
-	if op == '%' {
-		return nil, fmt.Errorf("%s: unknown type for value (%T)", name, b)
+	toInt := func(v reflect.Value) int64 {
+		if isUint(v) {
+			return int64(v.Uint())
+		}
+		return v.Int()
 	}
-	x, y := 0.0, 0.0
-	if isInt(av) {
-		x = float64(av.Int())
-	} else {
-		x = av.Float()
+	if !isFloat(av) && !isFloat(bv) {
+		x, y := toInt(av), toInt(bv)
+		switch op {
+		case '+':
+			return x + y, nil
+		case '-':
+			return x - y, nil
+		case '*':
+			return x * y, nil
+		case '/':
+			return x / y, nil
+		}
+		return x % y, nil
 	}
-	if isInt(bv) {
-		y = float64(bv.Int())
-	} else {
-		y = bv.Float()
+	toFloat := func(v reflect.Value) float64 {
+		switch {
+		case isUint(v):
+			return float64(v.Uint())
+		case isInt(v):
+			return float64(v.Int())
+		}
+		return v.Float()
 	}
+	x, y := toFloat(av), toFloat(bv)
 	switch op {
 	case '+':
 		return x + y, nil
