@@ -354,8 +354,15 @@ class Printer {
       FmtS(arg.TypeName());
       return;
     }
-    if (verb == 'p') {
-      BadVerb(verb, &arg);
+    if (verb == 'p') {  // fmtPointer: an address for slices and maps only
+      if (arg.kind() != Value::Kind::kList && arg.kind() != Value::Kind::kMap) {
+        BadVerb(verb, &arg);
+        return;
+      }
+      bool old = sharp_;
+      sharp_ = !sharp_;  // fmt0x64(u, !sharp): %p has 0x, %#p not
+      FmtIntegerBase(arg.Address(), 16, false, 'v', kLower);
+      sharp_ = old;
       return;
     }
     PrintValue(arg, verb, 0);

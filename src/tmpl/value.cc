@@ -134,10 +134,22 @@ Value Value::StringSlice(const std::vector<std::string>& items) {
 
 Value Value::SliceList(size_t i, size_t j, size_t k) const {
   Value v = *this;
-  v.off_ = static_cast<uint32_t>(off_ + i);
+  // As reflect: a slice with no capacity left keeps its base pointer (what %p shows).
+  if (k > i) v.off_ = static_cast<uint32_t>(off_ + i);
   v.list_.len = static_cast<uint32_t>(j - i);
   v.list_.cap = static_cast<uint32_t>(k - i);
   return v;
+}
+
+uintptr_t Value::Address() const {
+  if (kind_ == Kind::kMap) return reinterpret_cast<uintptr_t>(p_.get());
+  if (kind_ != Kind::kList) return 0;
+  const List& l = elems();
+  if (l.empty()) {
+    static const char zerobase = 0;  // Go's runtime.zerobase
+    return reinterpret_cast<uintptr_t>(&zerobase);
+  }
+  return reinterpret_cast<uintptr_t>(l.data()) + off_ * sizeof(Value);
 }
 
 Value Value::Uint8(uint8_t b) {

@@ -97,6 +97,11 @@ class Value {
   // Length of a string (bytes), list or map; 0 otherwise.
   size_t size() const;
 
+  // What Go's %p prints for a slice or map: the address of the view's first element (of one
+  // shared location for lists with no storage, as Go's zero-size allocations), of the map's
+  // storage; 0 for other kinds. Opaque and stable while the Value lives.
+  uintptr_t Address() const;
+
   // Go's type name as fmt's %T would print it ("float64", "[]interface {}", ...).
   const char* TypeName() const;
 

@@ -343,6 +343,11 @@ case("printf_star", "{{printf \"%*d|%-*d|%.*f|%*s\" 5 42 5 42 2 .pi -4 \"ab\"}}"
 case("printf_star_bad", "{{printf \"%*d\" \"x\" 42}}|{{printf \"%.*d\" -1 42}}")
 case("printf_index", "{{printf \"%[2]s %[1]s %s\" \"a\" \"b\"}}|{{printf \"%[3]d\" 1}}|{{printf \"%[1]d %[1]x\" 31}}")
 case("printf_bad_index", "{{printf \"%[x]d\" 1}}|{{printf \"%[0]d\" 1}}")
+# %p: an address for slices and maps (its shape is checked by the diff test), an error otherwise;
+# addresses compare as in Go (a slice shares its array; an exhausted slice keeps its base).
+case("printf_p_non_pointer", "{{printf \"%p|%p|%p|%p|%p|%p|%#p|%p|%5p\" .s .f 1 .t nil (index .s 0) .s .nope 1i}}")
+case("printf_p_identity", "{{eq (printf \"%p\" .strs) (printf \"%p\" .strs)}} {{eq (printf \"%p\" .strs) (printf \"%p\" (slice .strs 0))}} {{eq (printf \"%p\" .strs) (printf \"%p\" (slice .strs 1))}} {{eq (printf \"%p\" .strs) (printf \"%p\" (slice .strs 4 4))}} {{eq (printf \"%p\" .strs) (printf \"%p\" (slice .strs 3 3))}} {{eq (printf \"%p\" .m) (printf \"%p\" .m)}} {{eq (printf \"%p\" .m) (printf \"%p\" .m.c)}} {{eq (printf \"%p\" .emptylist) (printf \"%p\" (parseJSON \"[]\"))}} {{eq (printf \"%p\" .emptylist) (printf \"%p\" (split \",\" \"\"))}} {{eq (printf \"%p\" .strs) (printf \"%p\" .nums)}} {{eq (printf \"%p\" .strs) (printf \"%p\" (slice .strs 0 0 0))}} {{eq (printf \"%p\" (slice .strs 1)) (printf \"%p\" (slice (slice .strs 1 2) 0))}}")
+case("printf_p_in_list", "{{printf \"%v\" (printf \"%p\" .strs | len | lt 2)}}")
 case("printf_nil", "{{printf \"%v|%s|%d|%T\" nil .nope .nul nil}}")
 case("printf_T", "{{printf \"%T|%T|%T|%T|%T|%T|%T\" .s .i 1 1.0 .t .list .m}}")
 case("printf_c_U", "{{printf \"%c|%U|%#U|%5c|%08U\" 9731 9731 9731 65 65}}")

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -132,6 +133,50 @@ TEST_F(GoDiffTest, ListCapacityMatchesGo) {
     StatusOr<Value> v = ParseJson(json + "]");
     ASSERT_TRUE(v.ok());
     EXPECT_EQ(v->cap(), GoAppendCap(n)) << n;
+  }
+}
+
+// %p of a slice or map prints an address, which differs from run to run: both sides must print
+// the same shape (the deterministic %p cases, `%!p(...)` and address equalities, are in the
+// corpus).
+TEST_F(GoDiffTest, PointerVerbShapeMatchesGo) {
+  struct PointerCase {
+    const char* tmpl;
+    const char* shape;  // ECMAScript regex, whole output
+    size_t size;        // expected output size, 0: any
+  };
+  const PointerCase cases[] = {
+      {"{{printf \"%p\" .strs}}", "0x[0-9a-f]+", 0},
+      {"{{printf \"%p\" .m}}", "0x[0-9a-f]+", 0},
+      {"{{printf \"%#p\" .m}}", "[0-9a-f]+", 0},
+      {"{{printf \"%20p|%-20p|\" .strs .m}}", " +0x[0-9a-f]+\\|0x[0-9a-f]+ +\\|", 42},
+      {"{{printf \"%+p %v\" .m (slice .strs 1)}}", "\\+0x[0-9a-f]+ \\[a c\\]", 0},
+      {"{{printf \"%p %p %p\" (parseJSON \"[1]\") (split \",\" \"a\") .emptylist}}",
+       "0x[0-9a-f]+ 0x[0-9a-f]+ 0x[0-9a-f]+", 0},
+      {"{{printf \"%v|%p|%p\" (slice .strs 1 4) (slice .strs 1 4) .m.c}}",
+       "\\[a c <nil>\\]\\|0x[0-9a-f]+\\|0x[0-9a-f]+", 0},
+  };
+  testing::TempDir dir;
+  std::string data = testing::SourceDir() + "/tests/tmpl/corpus/_data.json";
+  StatusOr<Value> v = ParseJson(Slurp(data));
+  ASSERT_TRUE(v.ok());
+  for (const PointerCase& c : cases) {
+    SCOPED_TRACE(c.tmpl);
+    testing::WriteFile(dir.File("p.tmpl"), c.tmpl);
+    int rc = -1;
+    std::string go = testing::Run(Oracle() + " " + dir.File("p.tmpl") + " " + data, &rc);
+    ASSERT_EQ(rc, 0);
+    StatusOr<Template> t = Template::Parse("p.tmpl", c.tmpl);
+    ASSERT_TRUE(t.ok());
+    std::string ours;
+    ASSERT_TRUE(t->Execute(*v, &ours).ok());
+    std::regex shape(c.shape);
+    EXPECT_TRUE(std::regex_match(go, shape)) << "go: " << go;
+    EXPECT_TRUE(std::regex_match(ours, shape)) << "ours: " << ours;
+    if (c.size) {
+      EXPECT_EQ(go.size(), c.size) << go;
+      EXPECT_EQ(ours.size(), c.size) << ours;
+    }
   }
 }
 
