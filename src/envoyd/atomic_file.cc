@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -28,10 +29,18 @@ std::string TempPrefix(const std::string& target) {
   return (dir == "/" ? "" : dir) + "/." + BaseOf(target) + ".tmp.";
 }
 
-Status FsyncTimed(int fd, const std::string& what, Duration* spent) {
+Duration ThreadCpu() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
+
+Status FsyncTimed(int fd, const std::string& what, StagedFile* s) {
+  Duration c0 = ThreadCpu();
   auto t0 = std::chrono::steady_clock::now();
   int rc = fsync(fd);
-  *spent += std::chrono::steady_clock::now() - t0;
+  s->fsync_time += std::chrono::steady_clock::now() - t0;
+  s->fsync_cpu += ThreadCpu() - c0;
   if (rc != 0) return ErrnoStatus("fsync " + what, errno);
   return OkStatus();
 }
@@ -57,7 +66,7 @@ StatusOr<StagedFile> StageFile(const std::string& target, std::string_view conte
     }
     done += static_cast<size_t>(n);
   }
-  Status st = FsyncTimed(fd, s.tmp_path, &s.fsync_time);
+  Status st = FsyncTimed(fd, s.tmp_path, &s);
   if (close(fd) != 0 && st.ok()) st = ErrnoStatus("close " + s.tmp_path, errno);
   if (!st.ok()) {
     unlink(s.tmp_path.c_str());
@@ -98,7 +107,7 @@ Status CommitFile(StagedFile* staged, bool keep_backup) {
   std::string dir = DirOf(target);
   int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0) return ErrnoStatus("open dir " + dir, errno);
-  Status st = FsyncTimed(dfd, dir, &staged->fsync_time);
+  Status st = FsyncTimed(dfd, dir, staged);
   close(dfd);
   return st;
 }

@@ -17,14 +17,15 @@ namespace vs::envoyd {
 
 struct StagedFile {
   std::string target;
-  std::string tmp_path;  // "<dir>/.<name>.tmp.<pid>.<n>"; removed by Commit or Abort
-  Duration fsync_time{0};
+  std::string tmp_path;    // "<dir>/.<name>.tmp.<pid>.<n>"; removed by Commit or Abort
+  Duration fsync_time{0};  // wall time spent in fsync (file and directory)
+  Duration fsync_cpu{0};   // CPU time of this thread inside fsync (benchmarks exclude it)
 };
 
 // Writes and fsyncs the content into a temp file next to `target` (mode 0644).
 StatusOr<StagedFile> StageFile(const std::string& target, std::string_view content);
 // Keeps the old target as .bak (when keep_backup and it exists), renames the temp file over the
-// target and fsyncs the directory. Adds the directory fsync time to staged->fsync_time.
+// target and fsyncs the directory. Adds the directory fsync time to staged->fsync_time/cpu.
 Status CommitFile(StagedFile* staged, bool keep_backup);
 // Removes the temp file (after a failed validation). Never fails loudly.
 void AbortFile(const StagedFile& staged);

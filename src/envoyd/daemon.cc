@@ -31,13 +31,14 @@ class TemplateRenderer final : public Renderer {
   explicit TemplateRenderer(tmpl::Template t) : t_(std::move(t)) {}
   StatusOr<std::string> Render(const TemplateData& data) override {
     std::string out;
-    Status st = t_.Execute(TemplateDataValue(data), &out);
+    Status st = t_.Execute(cache_.Build(data), &out);
     if (!st.ok()) return st;
     return out;
   }
 
  private:
   tmpl::Template t_;
+  TemplateDataCache cache_;
 };
 
 // Observations and errors from the watcher thread to the loop.
@@ -134,28 +135,95 @@ std::string JsonEscape(const std::string& s) {
 
 }  // namespace
 
+namespace {
+
+// Every JSON number is a float64 in Go's json.Unmarshal into `any`: so is Port here. The
+// entries are in key order already (MakeMap keeps them so).
+tmpl::Value CoreValue(const Core& c) {
+  using tmpl::Value;
+  Value::Map m;
+  m.reserve(4);
+  m.emplace_back("Host", Value::String(c.host));
+  m.emplace_back("Id", Value::String(c.id));
+  m.emplace_back("Port", Value::Float(c.port));
+  m.emplace_back("Slot", Value::String(c.slot));
+  return Value::MakeMap(std::move(m));
+}
+
+// Whether a map built by CoreValue holds exactly `c`; its order against `c` otherwise
+// (Assignment order: slot, then host).
+int CompareCore(const tmpl::Value& v, const Core& c) {
+  const auto& m = v.as_map();
+  if (int r = m[3].second.as_string().compare(c.slot); r != 0) return r;
+  if (int r = m[0].second.as_string().compare(c.host); r != 0) return r;
+  if (int r = m[1].second.as_string().compare(c.id); r != 0) return r;
+  double port = m[2].second.as_float();
+  return port < c.port ? -1 : port > c.port ? 1 : 0;
+}
+
+tmpl::Value TopLevel(const TemplateData& d, tmpl::Value cores, tmpl::Value rr) {
+  using tmpl::Value;
+  Value::Map m;
+  m.reserve(9);
+  m.emplace_back("Cores", std::move(cores));
+  m.emplace_back("EdsPath", Value::String(d.eds_path));
+  m.emplace_back("GrpcPort", Value::String(d.grpc_port));
+  m.emplace_back("HttpPort", Value::String(d.http_port));
+  m.emplace_back("HttpsPort", Value::String(d.https_port));
+  m.emplace_back("VipHost", Value::String(d.vip_host));
+  m.emplace_back("VipPort", Value::Float(d.vip_port));
+  m.emplace_back("VolthaRR", std::move(rr));
+  m.emplace_back("VolthaVip", Value::String(d.voltha_vip));
+  return Value::MakeMap(std::move(m));
+}
+
+const Assignment& AssignmentOf(const TemplateData& d) {
+  static const Assignment kEmpty;
+  return d.assignment ? *d.assignment : kEmpty;
+}
+
+}  // namespace
+
 tmpl::Value TemplateDataValue(const TemplateData& d) {
   using tmpl::Value;
-  static const Assignment kEmpty;
-  const Assignment& a = d.assignment ? *d.assignment : kEmpty;
+  const Assignment& a = AssignmentOf(d);
   Value::List cores;
   cores.reserve(a.cores.size());
+  for (const auto& c : a.cores) cores.push_back(CoreValue(c));
+  return TopLevel(d, Value::MakeList(std::move(cores)), Value::StringList(a.rr));
+}
+
+tmpl::Value TemplateDataCache::Build(const TemplateData& d) {
+  using tmpl::Value;
+  const Assignment& a = AssignmentOf(d);
+  // Both sequences are sorted the same way as before: one merge walk each.
+  std::vector<Value> cores;
+  cores.reserve(a.cores.size());
+  size_t j = 0;
   for (const auto& c : a.cores) {
-    // Every JSON number is a float64 in Go's json.Unmarshal into `any`: so is Port here.
-    cores.push_back(Value::MakeMap({{"Host", Value::String(c.host)},
-                                    {"Id", Value::String(c.id)},
-                                    {"Port", Value::Float(c.port)},
-                                    {"Slot", Value::String(c.slot)}}));
+    int r = -1;
+    while (j < cores_.size() && (r = CompareCore(cores_[j], c)) < 0) ++j;
+    if (j < cores_.size() && r == 0) {
+      cores.push_back(cores_[j++]);
+    } else {
+      cores.push_back(CoreValue(c));
+    }
   }
-  return Value::MakeMap({{"Cores", Value::MakeList(std::move(cores))},
-                         {"EdsPath", Value::String(d.eds_path)},
-                         {"GrpcPort", Value::String(d.grpc_port)},
-                         {"HttpPort", Value::String(d.http_port)},
-                         {"HttpsPort", Value::String(d.https_port)},
-                         {"VipHost", Value::String(d.vip_host)},
-                         {"VipPort", Value::Float(d.vip_port)},
-                         {"VolthaRR", Value::StringList(a.rr)},
-                         {"VolthaVip", Value::String(d.voltha_vip)}});
+  std::vector<Value> rr;
+  rr.reserve(a.rr.size());
+  j = 0;
+  for (const auto& s : a.rr) {
+    int r = -1;
+    while (j < rr_.size() && (r = rr_[j].as_string().compare(s)) < 0) ++j;
+    if (j < rr_.size() && r == 0) {
+      rr.push_back(rr_[j++]);
+    } else {
+      rr.push_back(Value::String(s));
+    }
+  }
+  cores_ = cores;
+  rr_ = rr;
+  return TopLevel(d, Value::MakeList(std::move(cores)), Value::MakeList(std::move(rr)));
 }
 
 StatusOr<std::unique_ptr<Renderer>> LoadTemplateRenderer(const std::string& path) {

@@ -15,6 +15,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "envoyd/engine.h"
@@ -31,6 +32,19 @@ namespace vs::envoyd {
 // The template data as a tmpl::Value, exactly what tmpl::ParseJson(TemplateDataJson(d)) gives
 // (numbers as float64), built directly: the JSON round trip cost more than the rendering.
 tmpl::Value TemplateDataValue(const TemplateData& d);
+
+// TemplateDataValue for a sequence of renderings: the per-core maps and VolthaRR strings of
+// the previous rendering are reused (shared, immutable) when a core is unchanged, so a change
+// of a few cores among 10,000 builds a few Values instead of 50,000. Same result as
+// TemplateDataValue. Not thread-safe: one per renderer (the daemon's loop thread).
+class TemplateDataCache {
+ public:
+  tmpl::Value Build(const TemplateData& d);
+
+ private:
+  std::vector<tmpl::Value> cores_;  // the previous rendering's Cores, in Assignment order
+  std::vector<tmpl::Value> rr_;     // the previous rendering's VolthaRR, bytewise order
+};
 
 // The real renderer: a parsed Go text/template (vs::tmpl) fed TemplateDataValue.
 StatusOr<std::unique_ptr<Renderer>> LoadTemplateRenderer(const std::string& path);

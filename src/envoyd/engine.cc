@@ -168,6 +168,8 @@ Status Engine::WriteValidated(const std::string& path, const std::string& conten
   }
   Status st = CommitFile(&*staged, opts_.keep_backup);
   fsync_seconds_->Add(ToSeconds(staged->fsync_time));
+  fsync_totals_.wall += staged->fsync_time;
+  fsync_totals_.cpu += staged->fsync_cpu;
   if (!st.ok()) {
     write_errors_->Inc();
     return st;
@@ -232,16 +234,16 @@ Outcome Engine::Process(const std::string& value, bool force, Status* error) {
       wrote = true;
     }
     // The bootstrap is rendered once (and again on SIGHUP); endpoints only move via EDS.
-    if (in_force_.empty() || force) {
+    if (in_force_->empty() || force) {
       auto boot = renderer_->Render(data);
       if (!boot.ok()) {
         render_error_->Inc();
         return Keep("render bootstrap", boot.status(), error);
       }
-      if (*boot != in_force_ || force) {
+      if (*boot != *in_force_ || force) {
         Status st = WriteValidated(opts_.config_path, *boot, true);
         if (!st.ok()) return Keep("bootstrap", st, error);
-        in_force_ = std::move(*boot);
+        in_force_ = std::make_shared<const std::string>(std::move(*boot));
         if (supervisor_) supervisor_->RequestRestart();
         wrote = true;
       }
@@ -252,14 +254,16 @@ Outcome Engine::Process(const std::string& value, bool force, Status* error) {
       render_error_->Inc();
       return Keep("render", out.status(), error);
     }
-    if (*out == in_force_ && !force) {
+    if (*out == *in_force_ && !force) {
       render_unchanged_->Inc();
-      spdlog::debug("rendering unchanged ({}): nothing to do", Digest(*out));
+      if (spdlog::should_log(spdlog::level::debug)) {  // a digest of megabytes costs
+        spdlog::debug("rendering unchanged ({}): nothing to do", Digest(*out));
+      }
       return Outcome::kUnchanged;
     }
     Status st = WriteValidated(opts_.config_path, *out, true);
     if (!st.ok()) return Keep("config", st, error);
-    in_force_ = std::move(*out);
+    in_force_ = std::make_shared<const std::string>(std::move(*out));
     wrote = true;
     if (opts_.mode == Mode::kCommand) {
       (void)RunReload();
@@ -276,13 +280,14 @@ Outcome Engine::Process(const std::string& value, bool force, Status* error) {
   ++applies_;
   last_change_->Set(clock_->WallSeconds());
   has_config_ = true;
+  std::string digest = Digest(*in_force_);
   {
+    // The admin thread gets the text itself shared, not copied (a config can be megabytes).
     std::lock_guard lock(snap_mu_);
-    snap_.config = in_force_;
-    snap_.digest = Digest(in_force_);
-    snap_.path = opts_.config_path;
+    snap_config_ = in_force_;
+    snap_digest_ = digest;
   }
-  spdlog::info("config {} in force: {} core(s) {}", Digest(in_force_), a->rr.size(),
+  spdlog::info("config {} in force: {} core(s) {}", digest, a->rr.size(),
                opts_.mode == Mode::kEds ? "(EDS " + opts_.eds_path + ")" : opts_.config_path);
   return Outcome::kWritten;
 }
@@ -317,8 +322,18 @@ Status Engine::RunReload() {
 }
 
 Engine::Snapshot Engine::snapshot() const {
-  std::lock_guard lock(snap_mu_);
-  return snap_;
+  std::shared_ptr<const std::string> config;
+  Snapshot s;
+  {
+    std::lock_guard lock(snap_mu_);
+    config = snap_config_;
+    s.digest = snap_digest_;
+  }
+  if (config) {
+    s.config = *config;
+    s.path = opts_.config_path;
+  }
+  return s;
 }
 
 bool Engine::ready() const {

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -98,6 +99,11 @@ class Engine {
   bool ready() const;
   bool has_config() const { return has_config_.load(); }
   uint64_t applies() const { return applies_; }
+  // Time spent in fsync by the writes so far (loop thread; benchmarks subtract it).
+  struct FsyncTotals {
+    Duration wall{0}, cpu{0};
+  };
+  FsyncTotals fsync_totals() const { return fsync_totals_; }
 
  private:
   Status RunReload();
@@ -126,13 +132,17 @@ class Engine {
   std::string last_vip_host_;
 
   // In force.
-  std::string in_force_;  // restart/command/none: the rendered config; eds: bootstrap
+  // restart/command/none: the rendered config; eds: the bootstrap. Never null; immutable text
+  // shared with the admin thread's snapshots.
+  std::shared_ptr<const std::string> in_force_ = std::make_shared<const std::string>();
   std::string eds_in_force_;
   std::atomic<bool> has_config_{false};
   std::atomic<bool> reload_ok_{false};
   uint64_t applies_ = 0;
+  FsyncTotals fsync_totals_;
   mutable std::mutex snap_mu_;
-  Snapshot snap_;
+  std::shared_ptr<const std::string> snap_config_;  // guarded by snap_mu_
+  std::string snap_digest_;                         // guarded by snap_mu_
 
   // Metrics (owned by the registry).
   Counter* observations_;

@@ -6,6 +6,10 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
+#include <charconv>
+#include <cstring>
 
 namespace vs::envoyd {
 
@@ -17,16 +21,87 @@ std::string Core::Address() const {
 
 bool ValidHost(std::string_view host) {
   if (host.empty() || host.size() > 253) return false;
-  std::string h(host);
-  in6_addr a6;
-  if (host.find(':') != std::string_view::npos) return inet_pton(AF_INET6, h.c_str(), &a6) == 1;
+  if (host.find(':') != std::string_view::npos) {
+    std::string h(host);  // inet_pton wants a NUL-terminated string
+    in6_addr a6;
+    return inet_pton(AF_INET6, h.c_str(), &a6) == 1;
+  }
+  static constexpr auto kDnsChars = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+      t[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             c == '.' || c == '-' || c == '_';
+    }
+    return t;
+  }();
   for (char c : host) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '-' || c == '_';
-    if (!ok) return false;
+    if (!kDnsChars[static_cast<unsigned char>(c)]) return false;
   }
   return host.front() != '-' && host.front() != '.';
 }
+
+namespace {
+
+// The "host:port" strings of every core, built once into one buffer and sorted as small keys:
+// the first 16 bytes as a big-endian 128-bit integer (zero-padded: hosts hold no NUL, so the
+// padding orders a prefix first, as bytewise comparison does), the rest by memcmp on a tie.
+// Fills a.rr (unique, bytewise order) and a.rr_core (a core of each address).
+void SortAddresses(Assignment* a) {
+  static_assert(std::endian::native == std::endian::little, "the keys are built by bswap");
+  char port_buf[8];
+  auto [pend, ec] = std::to_chars(port_buf, port_buf + sizeof(port_buf),
+                                  a->cores.empty() ? 0 : a->cores.front().port);
+  (void)ec;
+  std::string arena;
+  arena.reserve(a->cores.size() * 24);
+  struct Key {
+    unsigned __int128 prefix;
+    uint32_t off, len, core;
+  };
+  std::vector<Key> keys;
+  keys.reserve(a->cores.size());
+  for (size_t i = 0; i < a->cores.size(); ++i) {
+    const Core& c = a->cores[i];
+    size_t off = arena.size();
+    bool v6 = c.host.find(':') != std::string::npos;
+    if (v6) arena.push_back('[');
+    arena.append(c.host);
+    if (v6) arena.push_back(']');
+    arena.push_back(':');
+    if (c.port == a->cores.front().port) {
+      arena.append(port_buf, pend);
+    } else {
+      arena.append(std::to_string(c.port));
+    }
+    Key k{0, static_cast<uint32_t>(off), static_cast<uint32_t>(arena.size() - off),
+          static_cast<uint32_t>(i)};
+    unsigned char b[16] = {0};
+    std::memcpy(b, arena.data() + off, std::min<size_t>(k.len, 16));
+    uint64_t hi, lo;
+    std::memcpy(&hi, b, 8);
+    std::memcpy(&lo, b + 8, 8);
+    k.prefix =
+        (static_cast<unsigned __int128>(__builtin_bswap64(hi)) << 64) | __builtin_bswap64(lo);
+    keys.push_back(k);
+  }
+  auto view = [&arena](const Key& k) { return std::string_view(arena.data() + k.off, k.len); };
+  std::sort(keys.begin(), keys.end(), [&view](const Key& x, const Key& y) {
+    if (x.prefix != y.prefix) return x.prefix < y.prefix;
+    if (x.len <= 16 && y.len <= 16) return x.len < y.len;
+    return view(x) < view(y);
+  });
+  a->rr.reserve(keys.size());
+  a->rr_core.reserve(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (i > 0 && keys[i].prefix == keys[i - 1].prefix && view(keys[i]) == view(keys[i - 1])) {
+      continue;
+    }
+    a->rr.emplace_back(view(keys[i]));
+    a->rr_core.push_back(keys[i].core);
+  }
+}
+
+}  // namespace
 
 StatusOr<Assignment> ParseAssignment(std::string_view json, uint16_t core_port) {
   if (json.size() > kMaxAssignmentBytes) {
@@ -46,8 +121,8 @@ StatusOr<Assignment> ParseAssignment(std::string_view json, uint16_t core_port) 
     return ResourceExhausted("assignment has more than " + std::to_string(kMaxCores) + " entries");
   }
   Assignment a;
+  a.cores.reserve(obj.size());
   for (auto field : obj) {
-    std::string slot(field.key);
     simdjson::dom::element v = field.value;
     if (v.is_null()) {
       ++a.skipped;
@@ -56,13 +131,13 @@ StatusOr<Assignment> ParseAssignment(std::string_view json, uint16_t core_port) 
     simdjson::dom::object entry;
     if (v.get_object().get(entry)) {
       ++a.skipped;
-      a.warnings.push_back("slot " + slot + ": not an object");
+      a.warnings.push_back("slot " + std::string(field.key) + ": not an object");
       continue;
     }
     std::string_view host;
     if (entry["host"].get_string().get(host)) {
       ++a.skipped;
-      a.warnings.push_back("slot " + slot + ": no string host");
+      a.warnings.push_back("slot " + std::string(field.key) + ": no string host");
       continue;
     }
     // A bracketed IPv6 literal is accepted and stored without brackets.
@@ -71,16 +146,15 @@ StatusOr<Assignment> ParseAssignment(std::string_view json, uint16_t core_port) 
     }
     if (!ValidHost(host)) {
       ++a.skipped;
-      a.warnings.push_back("slot " + slot + ": invalid host");
+      a.warnings.push_back("slot " + std::string(field.key) + ": invalid host");
       continue;
     }
-    Core c;
-    c.slot = std::move(slot);
+    Core& c = a.cores.emplace_back();
+    c.slot.assign(field.key);
     std::string_view id;
-    if (!entry["id"].get_string().get(id)) c.id = std::string(id);
-    c.host = std::string(host);
+    if (!entry["id"].get_string().get(id)) c.id.assign(id);
+    c.host.assign(host);
     c.port = core_port;
-    a.cores.push_back(std::move(c));
   }
   auto by_slot = [](const Core& x, const Core& y) {
     int c = x.slot.compare(y.slot);
@@ -90,10 +164,7 @@ StatusOr<Assignment> ParseAssignment(std::string_view json, uint16_t core_port) 
   if (!std::is_sorted(a.cores.begin(), a.cores.end(), by_slot)) {
     std::sort(a.cores.begin(), a.cores.end(), by_slot);
   }
-  a.rr.reserve(a.cores.size());
-  for (const auto& c : a.cores) a.rr.push_back(c.Address());
-  std::sort(a.rr.begin(), a.rr.end());
-  a.rr.erase(std::unique(a.rr.begin(), a.rr.end()), a.rr.end());
+  SortAddresses(&a);
   return a;
 }
 
@@ -152,17 +223,21 @@ std::string TemplateDataJson(const TemplateData& d) {
 
 std::string EdsResponseJson(const Assignment& a, const std::string& cluster,
                             const std::string& version) {
-  // Unique (host, port) pairs in the bytewise order of their addresses, as VolthaRR. The
-  // addresses are built once, not in every comparison.
-  std::vector<std::pair<std::string, const Core*>> keyed;
-  keyed.reserve(a.cores.size());
-  for (const auto& c : a.cores) keyed.emplace_back(c.Address(), &c);
-  std::sort(keyed.begin(), keyed.end(),
-            [](const auto& x, const auto& y) { return x.first < y.first; });
+  // Unique (host, port) pairs in the bytewise order of their addresses, as VolthaRR:
+  // ParseAssignment recorded a core for each address.
   std::vector<const Core*> eps;
-  eps.reserve(keyed.size());
-  for (size_t i = 0; i < keyed.size(); ++i) {
-    if (i == 0 || keyed[i].first != keyed[i - 1].first) eps.push_back(keyed[i].second);
+  if (a.rr_core.size() == a.rr.size()) {
+    eps.reserve(a.rr_core.size());
+    for (uint32_t i : a.rr_core) eps.push_back(&a.cores[i]);
+  } else {  // an Assignment built by hand
+    std::vector<std::pair<std::string, const Core*>> keyed;
+    keyed.reserve(a.cores.size());
+    for (const auto& c : a.cores) keyed.emplace_back(c.Address(), &c);
+    std::sort(keyed.begin(), keyed.end(),
+              [](const auto& x, const auto& y) { return x.first < y.first; });
+    for (size_t i = 0; i < keyed.size(); ++i) {
+      if (i == 0 || keyed[i].first != keyed[i - 1].first) eps.push_back(keyed[i].second);
+    }
   }
   std::string out;
   out.reserve(256 + eps.size() * 120);
@@ -204,14 +279,64 @@ StatusOr<std::string> ResolveFirstAddress(const std::string& name) {
   return std::string(buf);
 }
 
-std::string Digest(std::string_view data) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : data) {
-    h ^= c;
-    h *= 1099511628211ULL;
+namespace {
+
+// XXH64 (Yann Collet's xxHash, 64-bit, seed 0), little-endian loads.
+constexpr uint64_t kP1 = 0x9E3779B185EBCA87ULL, kP2 = 0xC2B2AE3D27D4EB4FULL,
+                   kP3 = 0x165667B19E3779F9ULL, kP4 = 0x85EBCA77C2B2AE63ULL,
+                   kP5 = 0x27D4EB2F165667C5ULL;
+
+uint64_t Rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+uint64_t Load64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+uint32_t Load32(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+uint64_t Round(uint64_t acc, uint64_t in) { return Rotl(acc + in * kP2, 31) * kP1; }
+uint64_t Merge(uint64_t acc, uint64_t v) { return (acc ^ Round(0, v)) * kP1 + kP4; }
+
+uint64_t Xxh64(std::string_view data) {
+  const char* p = data.data();
+  const char* end = p + data.size();
+  uint64_t h;
+  if (data.size() >= 32) {
+    uint64_t v1 = kP1 + kP2, v2 = kP2, v3 = 0, v4 = 0 - kP1;
+    for (; p + 32 <= end; p += 32) {
+      v1 = Round(v1, Load64(p));
+      v2 = Round(v2, Load64(p + 8));
+      v3 = Round(v3, Load64(p + 16));
+      v4 = Round(v4, Load64(p + 24));
+    }
+    h = Rotl(v1, 1) + Rotl(v2, 7) + Rotl(v3, 12) + Rotl(v4, 18);
+    h = Merge(Merge(Merge(Merge(h, v1), v2), v3), v4);
+  } else {
+    h = kP5;
   }
+  h += data.size();
+  for (; p + 8 <= end; p += 8) h = Rotl(h ^ Round(0, Load64(p)), 27) * kP1 + kP4;
+  if (p + 4 <= end) {
+    h = Rotl(h ^ (static_cast<uint64_t>(Load32(p)) * kP1), 23) * kP2 + kP3;
+    p += 4;
+  }
+  for (; p < end; ++p) h = Rotl(h ^ (static_cast<unsigned char>(*p) * kP5), 11) * kP1;
+  h ^= h >> 33;
+  h *= kP2;
+  h ^= h >> 29;
+  h *= kP3;
+  h ^= h >> 32;
+  return h;
+}
+
+}  // namespace
+
+std::string Digest(std::string_view data) {
   char buf[17];
-  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(h));
+  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(Xxh64(data)));
   return buf;
 }
 

@@ -11,12 +11,12 @@
 //    bytewise, so the same assignment always renders the same bytes.
 #pragma once
 
-#include "common/json.h"
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/json.h"
 #include "common/status.h"
 
 namespace vs::envoyd {
@@ -37,6 +37,7 @@ struct Core {
 struct Assignment {
   std::vector<Core> cores;            // valid entries, sorted by slot then address
   std::vector<std::string> rr;        // unique "host:port", sorted bytewise (VolthaRR)
+  std::vector<uint32_t> rr_core;      // for each rr entry, the index of a core with it
   size_t skipped = 0;                 // null slots and invalid entries
   std::vector<std::string> warnings;  // one per skipped non-null entry (for the log)
 };
@@ -74,7 +75,8 @@ using vs::AppendJsonString;  // common/json.h
 // The first address getaddrinfo gives for `name` (numeric, without brackets).
 StatusOr<std::string> ResolveFirstAddress(const std::string& name);
 
-// A 64-bit FNV-1a digest in hex: identifies a config in logs, /config and EDS version_info.
+// A 64-bit digest in hex (XXH64, seed 0): identifies a config in logs, /config and EDS
+// version_info. Not cryptographic. About 10 GB/s: configs of 10,000 cores are ~1 MB.
 std::string Digest(std::string_view data);
 
 }  // namespace vs::envoyd

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -119,6 +120,50 @@ TEST(ParseAssignment, HugeListIsFineUpToTheLimit) {
   EXPECT_TRUE(std::is_sorted(a->rr.begin(), a->rr.end()));
 }
 
+// The address sort works on 16-byte keys: check it against a plain sort of std::string for
+// hosts of every length (short, exactly 16 bytes with the port, long names), IPv6 and duplicates.
+TEST(ParseAssignment, AddressOrderIsAPlainBytewiseSort) {
+  const std::vector<std::string> hosts = {"10.0.0.1",
+                                          "10.0.0.10",
+                                          "10.0.0.1",
+                                          "1.2.3.4",
+                                          "a",
+                                          "ab",
+                                          "a.b",
+                                          "fd00::1",
+                                          "fd00::10",
+                                          "::1",
+                                          "Z.example.org",
+                                          "very-long-host-name-beyond-sixteen.example",
+                                          "very-long-host-name-beyond-sixteen.exa",
+                                          "very-long-host-name-beyond-sixteen.example",
+                                          "b",
+                                          "10.0.0.100",
+                                          "100.0.0.1"};
+  for (uint16_t port : {1, 50556, 65535}) {
+    std::string json = "{";
+    std::vector<std::string> want;
+    for (size_t i = 0; i < hosts.size(); ++i) {
+      if (i) json += ",";
+      json += "\"" + std::to_string(1000 + i) + "\":{\"host\":\"" + hosts[i] + "\"}";
+      Core c;
+      c.host = hosts[i];
+      c.port = port;
+      want.push_back(c.Address());
+    }
+    json += "}";
+    std::sort(want.begin(), want.end());
+    want.erase(std::unique(want.begin(), want.end()), want.end());
+    auto a = ParseAssignment(json, port);
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    EXPECT_EQ(a->rr, want) << port;
+    ASSERT_EQ(a->rr_core.size(), a->rr.size());
+    for (size_t i = 0; i < a->rr.size(); ++i) {
+      EXPECT_EQ(a->cores[a->rr_core[i]].Address(), a->rr[i]);
+    }
+  }
+}
+
 TEST(ParseAssignment, OverLimitsIsAnError) {
   std::string big(kMaxAssignmentBytes + 1, ' ');
   EXPECT_EQ(ParseAssignment(big, 1).status().code(), Code::kResourceExhausted);
@@ -175,6 +220,11 @@ TEST(Digest, StableAndSensitive) {
   EXPECT_EQ(Digest("abc"), Digest("abc"));
   EXPECT_NE(Digest("abc"), Digest("abd"));
   EXPECT_EQ(Digest("").size(), 16u);
+  // XXH64 reference values (seed 0), covering the short path and the 32-byte stripes.
+  EXPECT_EQ(Digest(""), "ef46db3751d8e999");
+  EXPECT_EQ(Digest("a"), "d24ec4f1a98c6e5b");
+  EXPECT_EQ(Digest("abc"), "44bc2cf5ad770999");
+  EXPECT_EQ(Digest("Nobody inspects the spammish repetition"), "fbcea83c8a378bf1");
 }
 
 }  // namespace
