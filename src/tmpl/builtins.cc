@@ -377,6 +377,8 @@ StatusOr<Value> CallBuiltin(int id, CallContext& ctx, std::span<const Value> arg
       return Value::Bool(!IsTrue(args[0]));
     case kLen: {
       const Value& v = args[0];
+      // A missing value is Go's zero reflect.Value: its Type() panics.
+      if (!v.valid()) return InvalidArgument("reflect: call of reflect.Value.Type on zero Value");
       if (v.is_nil()) return InvalidArgument("len of nil pointer");
       switch (v.kind()) {
         case Value::Kind::kString:

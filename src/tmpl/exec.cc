@@ -36,10 +36,11 @@ namespace {
 enum class Flow { kNormal, kBreak, kContinue, kError };
 
 const Signature& BuiltinSignature(int id) {
-  static const Signature kVarAny{{ArgType::kAny}, true};                  // print, html, ...
-  static const Signature kOnePlus{{ArgType::kAny, ArgType::kAny}, true};  // and, eq, index
-  static const Signature kOne{{ArgType::kAny}, false};
-  static const Signature kTwo{{ArgType::kAny, ArgType::kAny}, false};
+  static const Signature kVarAny{{ArgType::kAny}, true};  // print, html, ...
+  // Go's builtins other than the print family take reflect.Values.
+  static const Signature kOnePlus{{ArgType::kValue, ArgType::kValue}, true};  // and, eq, index
+  static const Signature kOne{{ArgType::kValue}, false};
+  static const Signature kTwo{{ArgType::kValue, ArgType::kValue}, false};
   static const Signature kPrintfSig{{ArgType::kString, ArgType::kAny}, true};
   switch (id) {
     case kAnd:
@@ -302,7 +303,8 @@ class Exec {
       default: {
         std::string s;
         gofmt::Print(val, &s);
-        const Operand& last = n.pipe.cmds.back().args.front();
+        // Go reports at the last node it evaluated (its state.at), not at the pipeline.
+        const Operand& last = at_ ? *at_ : n.pipe.cmds.back().args.front();
         return Fail(last.pos, last.end, "range can't iterate over " + s, last.loc);
       }
     }
@@ -380,6 +382,7 @@ class Exec {
 
   bool EvalCommand(const Value& dot, const Command& cmd, const Value* final, Value* out) {
     const Operand& first = cmd.args[0];
+    at_ = &first;
     switch (first.type) {
       case OpType::kField:
         return EvalFieldChain(dot, dot, dot_iface_, first, first.idents,
@@ -435,9 +438,11 @@ class Exec {
     if (chain.sub->type == OpType::kNil) {
       return FailOp(chain, "indirection through explicit nil in " + OpText(chain));
     }
+    at_ = &chain;
     Value recv;
     if (!EvalArgUntyped(dot, *chain.sub, &recv)) return false;
-    return EvalFieldChain(dot, recv, false, chain, chain.idents, args.size() > 1 || final, out);
+    // Errors of the fields name the last node evaluated in the receiver, as Go's do.
+    return EvalFieldChain(dot, recv, false, *at_, chain.idents, args.size() > 1 || final, out);
   }
 
   bool EvalFieldChain(const Value& dot, const Value& receiver, bool recv_iface, const Operand& node,
@@ -476,6 +481,7 @@ class Exec {
 
   // evalArg with a nil type (the receiver of a chain): no conversion.
   bool EvalArgUntyped(const Value& dot, const Operand& op, Value* out) {
+    at_ = &op;
     switch (op.type) {
       case OpType::kPipe:
         return EvalPipeline(dot, op.pipe.get(), out);
@@ -487,8 +493,8 @@ class Exec {
   }
 
   bool ValidateType(const Operand& op, Value* v, ArgType t) {
-    if (t == ArgType::kAny) {
-      if (v->kind() == Value::Kind::kInvalid) *v = Value::Null();
+    if (t == ArgType::kAny || t == ArgType::kValue) {
+      if (t == ArgType::kAny && v->kind() == Value::Kind::kInvalid) *v = Value::Null();
       return true;
     }
     if (v->kind() == Value::Kind::kInvalid) {
@@ -505,13 +511,15 @@ class Exec {
   }
 
   bool EvalArg(const Value& dot, ArgType t, const Operand& op, Value* out) {
+    at_ = &op;
     switch (op.type) {
       case OpType::kDot:
         *out = dot;
         return ValidateType(op, out, t);
       case OpType::kNil:
-        if (t == ArgType::kAny) {
-          *out = Value::Null();
+        if (t == ArgType::kAny || t == ArgType::kValue) {
+          // reflect.Zero of reflect.Value is the invalid Value.
+          *out = t == ArgType::kAny ? Value::Null() : Value();
           return true;
         }
         return FailOp(op, std::string("cannot assign nil to ") + ArgTypeName(t));
@@ -529,18 +537,19 @@ class Exec {
       }
       case OpType::kPipe:
         if (!EvalPipeline(dot, op.pipe.get(), out)) return false;
-        return ValidateType(op, out, t);
+        return ValidateType(*at_, out, t);  // Go's node: the last one evaluated inside
       case OpType::kIdentifier:
         if (!EvalCall(dot, op, kNoArgs, 0, nullptr, out, &op)) return false;
         return ValidateType(op, out, t);
       case OpType::kChain:
         if (!EvalChain(dot, op, kNoArgs, nullptr, out)) return false;
-        return ValidateType(op, out, t);
+        return ValidateType(*at_, out, t);
       default:
         break;
     }
     switch (t) {
       case ArgType::kAny:
+      case ArgType::kValue:
         if (op.type == OpType::kNumber) return IdealConstant(op, out);
         *out = op.constant;
         return true;
@@ -590,7 +599,7 @@ class Exec {
       bool is_or = fn.builtin == kOr;
       Value v;
       for (size_t i = first_arg; i < args.size(); ++i) {
-        if (!EvalArg(dot, ArgType::kAny, args[i], &v)) return false;
+        if (!EvalArg(dot, ArgType::kValue, args[i], &v)) return false;
         if (IsTrue(v) == is_or) {
           *out = std::move(v);
           return true;
@@ -622,7 +631,8 @@ class Exec {
       ArgType t = sig.params.empty() ? ArgType::kAny : sig.params.back();
       if (sig.variadic && num_in - 1 < num_fixed) t = sig.params[num_in - 1];
       argv[i] = *final;
-      const Operand& where = self ? *self : fn;
+      // Go checks the piped value at the last node it evaluated (the last argument's).
+      const Operand& where = nargs > 0 && at_ ? *at_ : (self ? *self : fn);
       if (!ValidateType(where, &argv[i], t)) return false;
     }
     std::span<const Value> cargs(argv.data(), argv.size());
@@ -662,6 +672,7 @@ class Exec {
   };
   std::vector<Var> vars_;
   bool dot_iface_ = false;
+  const Operand* at_ = nullptr;  // Go's state.node: the operand evaluated last, for errors
   CallContext ctx_;
   int depth_ = 0;
   int nesting_ = 0;

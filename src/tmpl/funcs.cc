@@ -156,12 +156,91 @@ std::string ReplaceAll(const std::string& s, const std::string& old, const std::
   return out;
 }
 
+// Go's regexp/syntax error text ("error parsing regexp: CODE: `ARG`"): RE2's parser descends
+// from Go's and reports the same codes and fragments; only the code texts differ.
+std::string RegexpError(const RE2& re) {
+  const char* code = nullptr;
+  switch (re.error_code()) {
+    case RE2::ErrorBadEscape:
+      code = "invalid escape sequence";
+      break;
+    case RE2::ErrorBadCharClass:
+      code = "invalid character class";
+      break;
+    case RE2::ErrorBadCharRange:
+      code = "invalid character class range";
+      break;
+    case RE2::ErrorMissingBracket:
+      code = "missing closing ]";
+      break;
+    case RE2::ErrorMissingParen:
+      code = "missing closing )";
+      break;
+    case RE2::ErrorUnexpectedParen:
+      code = "unexpected )";
+      break;
+    case RE2::ErrorTrailingBackslash:
+      code = "trailing backslash at end of expression";
+      break;
+    case RE2::ErrorRepeatArgument:
+      code = "missing argument to repetition operator";
+      break;
+    case RE2::ErrorRepeatSize:
+      code = "invalid repeat count";
+      break;
+    case RE2::ErrorRepeatOp:
+      code = "invalid nested repetition operator";
+      break;
+    case RE2::ErrorBadPerlOp:
+      code = "invalid or unsupported Perl syntax";
+      break;
+    case RE2::ErrorBadUTF8:
+      code = "invalid UTF-8";
+      break;
+    case RE2::ErrorBadNamedCapture:
+      code = "invalid named capture";
+      break;
+    case RE2::ErrorPatternTooLarge:
+      code = "expression too large";
+      break;
+    default:
+      return "error parsing regexp: " + re.error();
+  }
+  return std::string("error parsing regexp: ") + code + ": `" + re.error_arg() + "`";
+}
+
 StatusOr<std::unique_ptr<RE2>> Compile(const std::string& pattern) {
   RE2::Options opts;
   opts.set_log_errors(false);
   opts.set_max_mem(64 << 20);
   auto re = std::make_unique<RE2>(pattern, opts);
-  if (!re->ok()) return InvalidArgument("error parsing regexp: " + re->error());
+  // RE2 accepts \C (any byte); Go's syntax has no such escape. Go parses left to right: the
+  // \C error comes first unless RE2's error lies before it (a missing ) is found at the end).
+  size_t bad_c = std::string::npos;
+  for (size_t i = 0; i + 1 < pattern.size(); ++i) {
+    if (pattern[i] != '\\') continue;
+    if (pattern[i + 1] == 'Q') {  // \Q...\E is literal text
+      size_t e = pattern.find("\\E", i + 2);
+      if (e == std::string::npos) break;
+      i = e + 1;
+      continue;
+    }
+    if (pattern[i + 1] == 'C') {
+      bad_c = i;
+      break;
+    }
+    ++i;
+  }
+  if (!re->ok()) {
+    size_t at = re->error_code() == RE2::ErrorMissingParen ? std::string::npos
+                                                           : pattern.find(re->error_arg());
+    if (bad_c == std::string::npos || (at != std::string::npos && at < bad_c)) {
+      return InvalidArgument(RegexpError(*re));
+    }
+  }
+  if (bad_c != std::string::npos) {
+    return InvalidArgument("error parsing regexp: invalid escape sequence: `\\C`");
+  }
   return re;
 }
 
@@ -360,59 +439,57 @@ std::string Base64Encode(const std::string& s) {
   return out;
 }
 
-// base64.StdEncoding.DecodeString: padding required, \r and \n ignored.
-StatusOr<std::string> Base64Decode(const std::string& in) {
-  std::string s;
-  for (char c : in)
-    if (c != '\r' && c != '\n') s.push_back(c);
+// base64.StdEncoding.DecodeString: padding required, \r and \n ignored; errors at Go's offsets
+// (a port of encoding/base64's decodeQuantum loop).
+StatusOr<std::string> Base64Decode(const std::string& src) {
   auto val = [](char c) -> int {
     const char* p = std::strchr(kB64, c);
     return (c != 0 && p) ? static_cast<int>(p - kB64) : -1;
   };
-  std::string out;
-  size_t i = 0;
-  auto corrupt = [&](size_t at) {
+  auto corrupt = [](size_t at) {
     return InvalidArgument("base64Decode: illegal base64 data at input byte " + std::to_string(at));
   };
-  while (i < s.size()) {
-    int q[4];
-    int n = 0;
-    size_t start = i;
-    for (; n < 4; ++n) {
-      if (i >= s.size()) {
-        if (n == 0) break;
-        return corrupt(s.size());
+  auto newline = [](char c) { return c == '\n' || c == '\r'; };
+  std::string out;
+  size_t si = 0;
+  while (si < src.size()) {
+    int dbuf[4] = {0, 0, 0, 0};
+    int dlen = 4;
+    bool trailing = false;
+    for (int j = 0; j < 4; ++j) {
+      if (si == src.size()) {
+        if (j == 0) return out;
+        return corrupt(si - j);  // a partial quantum without padding
       }
-      char c = s[i];
-      if (c == '=') {
-        // Padding: valid only as the last 1 or 2 chars of a quantum.
-        if (n < 2) return corrupt(i);
-        if (n == 2) {
-          if (i + 1 >= s.size() || s[i + 1] != '=')
-            return corrupt(i + 1 < s.size() ? i + 1 : s.size());
-          if (i + 2 != s.size()) return corrupt(i + 2);
-          i += 2;
-        } else {
-          if (i + 1 != s.size()) return corrupt(i + 1);
-          i += 1;
-        }
-        break;
+      char in = src[si++];
+      int v = val(in);
+      if (v >= 0) {
+        dbuf[j] = v;
+        continue;
       }
-      int v = val(c);
-      if (v < 0) return corrupt(i);
-      q[n] = v;
-      ++i;
+      if (newline(in)) {
+        j--;
+        continue;
+      }
+      if (in != '=') return corrupt(si - 1);
+      if (j < 2) return corrupt(si - 1);  // padding too early
+      if (j == 2) {                       // "==" expected; the first '=' is consumed
+        while (si < src.size() && newline(src[si])) si++;
+        if (si == src.size()) return corrupt(src.size());
+        if (src[si] != '=') return corrupt(si - 1);
+        si++;
+      }
+      while (si < src.size() && newline(src[si])) si++;
+      trailing = si < src.size();
+      dlen = j;
+      break;
     }
-    (void)start;
-    if (n == 0) break;
-    if (n == 1) return corrupt(s.size());
-    uint32_t v = (q[0] << 18) | (q[1] << 12) | (n > 2 ? q[2] << 6 : 0) | (n > 3 ? q[3] : 0);
+    uint32_t v = (dbuf[0] << 18) | (dbuf[1] << 12) | (dbuf[2] << 6) | dbuf[3];
     out.push_back(static_cast<char>(v >> 16));
-    if (n > 2) out.push_back(static_cast<char>((v >> 8) & 0xFF));
-    if (n > 3) out.push_back(static_cast<char>(v & 0xFF));
-    if (n < 4) break;
+    if (dlen > 2) out.push_back(static_cast<char>((v >> 8) & 0xFF));
+    if (dlen > 3) out.push_back(static_cast<char>(v & 0xFF));
+    if (trailing) return corrupt(si);
   }
-  if (i < s.size()) return corrupt(i);
   return out;
 }
 

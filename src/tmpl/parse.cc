@@ -256,6 +256,45 @@ bool ParseInt0(std::string_view s, int64_t* out) {
 
 // strconv.ParseFloat(s, 64), including hex floats and underscores; false on syntax error
 // or out of range (Go reports both as errors).
+// Whether ParseFloat rejected `s` for its range rather than its syntax (strconv's ErrRange).
+bool FloatOverflows(std::string_view s) {
+  std::string t;
+  for (char c : s)
+    if (c != '_') t.push_back(c);
+  char* end = nullptr;
+  double d = std::strtod(t.c_str(), &end);
+  return end == t.c_str() + t.size() && std::isinf(d) && t.find_first_of("nN") == std::string::npos;
+}
+
+// fmt's floatToken: the longest prefix of s[i..] that fmt.Sscan reads as one float.
+size_t FloatToken(std::string_view s, size_t i) {
+  auto accept = [&](std::string_view set) {
+    if (i < s.size() && set.find(s[i]) != std::string_view::npos) {
+      ++i;
+      return true;
+    }
+    return false;
+  };
+  accept("+-");
+  std::string_view digits = "0123456789_", exp = "eEpP";
+  if (accept("0") && accept("xX")) {
+    digits = "0123456789aAbBcCdDeEfF_";
+    exp = "pP";
+  }
+  while (accept(digits)) {
+  }
+  if (accept(".")) {
+    while (accept(digits)) {
+    }
+  }
+  if (accept(exp)) {
+    accept("+-");
+    while (accept("0123456789_")) {
+    }
+  }
+  return i;
+}
+
 bool ParseFloat(std::string_view s, double* out) {
   if (s.empty()) return false;
   std::string t;
@@ -881,15 +920,25 @@ class Parser {
       double re = 0, im = 0;
       bool ok;
       if (t.type == Item::kComplex) {
-        // REAL[+-]IMAGi: split at the sign that starts the imaginary part.
-        size_t k = text.size() - 1;
-        while (k > 0 && !((text[k] == '+' || text[k] == '-') &&
-                          std::string_view("eEpP").find(text[k - 1]) == std::string_view::npos)) {
-          --k;
+        // Go lets fmt.Sscan split REAL[+-]IMAGi (its floatToken rules) and strconv.ParseFloat
+        // convert each part: same tokens, same errors.
+        size_t k = FloatToken(text, 0);
+        if (k >= text.size() || (text[k] != '+' && text[k] != '-')) {
+          return Errorf("syntax error scanning complex number");
         }
-        ok = k > 0 && ParseFloat(text.substr(0, k), &re) &&
-             ParseFloat(text.substr(k, text.size() - 1 - k), &im);
-        if (!ok) return Errorf("expected complex constant: " + std::string(text));
+        size_t end = FloatToken(text, k + 1);
+        if (end >= text.size() || text[end] != 'i') {
+          return Errorf("syntax error scanning complex number");
+        }
+        for (std::string_view part : {text.substr(0, k), text.substr(k, end - k)}) {
+          if (!ParseFloat(part, part.data() == text.data() ? &re : &im)) {
+            std::string q;
+            gofmt::Quote(part, false, &q);
+            return Errorf("strconv.ParseFloat: parsing " + q +
+                          (FloatOverflows(part) ? ": value out of range" : ": invalid syntax"));
+          }
+        }
+        ok = true;
       } else {
         ok = ParseFloat(text.substr(0, text.size() - 1), &im);
       }

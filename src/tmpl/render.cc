@@ -41,9 +41,21 @@ int RenderCommand(int argc, char** argv) {
     std::fprintf(stderr, "render: %s\n", err.c_str());
     return 1;
   }
-  StatusOr<Value> data = ParseJson(json);
+  size_t at = 0;
+  StatusOr<Value> data = ParseJson(json, &at);
   if (!data.ok()) {
-    std::fprintf(stderr, "render: %s: %s\n", argv[1], data.status().message().c_str());
+    // Go's message, with where it is for the operator.
+    int line = 1, col = 1;
+    for (size_t i = 0; i < at && i < json.size(); ++i) {
+      if (json[i] == '\n') {
+        ++line;
+        col = 1;
+      } else {
+        ++col;
+      }
+    }
+    std::fprintf(stderr, "render: %s:%d:%d: %s\n", argv[1], line, col,
+                 data.status().message().c_str());
     return 1;
   }
   StatusOr<Template> t = Template::Parse(BaseName(argv[0]), text);

@@ -19,8 +19,8 @@
 
 namespace vs::tmpl {
 
-// Decodes JSON text as Go's json.Unmarshal into `any` does. Errors carry line/column.
-StatusOr<Value> ParseJson(std::string_view json);
+// Decodes JSON text as Go's json.Unmarshal into `any` does, with Go's error texts (value.h).
+StatusOr<Value> ParseJson(std::string_view json, size_t* error_offset);
 
 // Per-execution state handed to functions (isFirst keeps its "first call" flag here). One
 // CallContext lives for one Execute call, on the executing thread only.
@@ -44,7 +44,9 @@ using Function = std::function<StatusOr<Value>(CallContext& ctx, std::span<const
 // does for a func with those parameter types: kAny is Go's `any` (constants arrive as int or
 // float64, a missing value as nil), kString/kInt/kBool accept only a value of exactly that Go
 // type (a float64 from JSON is not an int) or a constant of that type.
-enum class ArgType : uint8_t { kAny, kString, kInt, kBool };
+// kValue is Go's reflect.Value parameter of the builtins: like kAny, but a missing value stays
+// missing (kInvalid) instead of becoming nil.
+enum class ArgType : uint8_t { kAny, kString, kInt, kBool, kValue };
 struct Signature {
   std::vector<ArgType> params;
   bool variadic = false;  // the last param repeats (0 or more times)

@@ -258,34 +258,66 @@ class JsonParser {
     Value v;
     if (Status st = ParseValue(&v, 0); !st.ok()) return st;
     SkipSpace();
-    if (pos_ != s_.size()) return Error("invalid character after top-level value");
+    if (pos_ != s_.size()) return Error("after top-level value");
+    // Go checks the syntax of the whole input before it decodes numbers.
+    if (!range_error_.empty()) {
+      pos_ = range_error_pos_;
+      return InvalidArgument(range_error_);
+    }
     return v;
   }
+  size_t error_offset() const { return pos_; }
 
  private:
-  Status Error(const std::string& what) {
-    int line = 1, col = 1;
-    for (size_t i = 0; i < pos_ && i < s_.size(); ++i) {
-      if (s_[i] == '\n') {
-        ++line;
-        col = 1;
-      } else {
-        ++col;
-      }
+  // encoding/json's scanner: "invalid character 'x' <context>", at the end of the input
+  // "unexpected end of JSON input".
+  // mid_token: inside a literal, number or escape, where Go's scanner, fed a space at the end
+  // of the input, reports that space instead of the end.
+  Status Error(const char* context, bool mid_token = false) {
+    if (pos_ >= s_.size() && !mid_token) return Eof();
+    std::string msg = "invalid character ";
+    QuoteChar(pos_ < s_.size() ? static_cast<unsigned char>(s_[pos_]) : ' ', &msg);
+    msg.push_back(' ');
+    msg.append(context);
+    return InvalidArgument(msg);
+  }
+  Status Eof() { return InvalidArgument("unexpected end of JSON input"); }
+  // encoding/json's quoteChar: the byte as a rune, quoted.
+  static void QuoteChar(unsigned char c, std::string* out) {
+    if (c == '\'') {
+      out->append("'\\''");
+      return;
     }
-    return InvalidArgument("json: line " + std::to_string(line) + " column " + std::to_string(col) +
-                           ": " + what);
+    if (c == '"') {
+      out->append("'\"'");
+      return;
+    }
+    std::string q;
+    std::string r;
+    uni::AppendRune(&r, c);
+    gofmt::Quote(r, false, &q);
+    out->push_back('\'');
+    out->append(q, 1, q.size() - 2);
+    out->push_back('\'');
   }
   void SkipSpace() {
     while (pos_ < s_.size() &&
            (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
       ++pos_;
   }
-  bool Lit(const char* lit) {
+  // A literal (true, false, null) starting at pos_: the scanner's error at the first byte
+  // that differs.
+  Status Lit(const char* lit) {
     size_t n = std::strlen(lit);
-    if (s_.substr(pos_, n) != lit) return false;
-    pos_ += n;
-    return true;
+    for (size_t i = 1; i < n; ++i) {
+      pos_++;
+      if (pos_ >= s_.size() || s_[pos_] != lit[i]) {
+        std::string ctx = std::string("in literal ") + lit + " (expecting '" + lit[i] + "')";
+        return Error(ctx.c_str(), true);
+      }
+    }
+    pos_++;
+    return OkStatus();
   }
 
   // Iterative (an explicit stack of open containers), so that Go's 10000 levels of nesting
@@ -300,13 +332,13 @@ class JsonParser {
   // Parses `"key" :` inside an object.
   Status ParseKey(std::string* key) {
     SkipSpace();
-    if (pos_ >= s_.size()) return Error("unexpected end of JSON input");
-    if (s_[pos_] != '"') return Error("invalid character looking for beginning of key");
+    if (pos_ >= s_.size()) return Eof();
+    if (s_[pos_] != '"') return Error("looking for beginning of object key string");
     key->clear();
     if (Status st = ParseString(key); !st.ok()) return st;
     SkipSpace();
-    if (pos_ >= s_.size()) return Error("unexpected end of JSON input");
-    if (s_[pos_] != ':') return Error("invalid character after object key");
+    if (pos_ >= s_.size()) return Eof();
+    if (s_[pos_] != ':') return Error("after object key");
     ++pos_;
     return OkStatus();
   }
@@ -316,12 +348,12 @@ class JsonParser {
     for (;;) {
       // A value starts here.
       SkipSpace();
-      if (pos_ >= s_.size()) return Error("unexpected end of JSON input");
+      if (pos_ >= s_.size()) return Eof();
       char c = s_[pos_];
       Value v;
       if (c == '{' || c == '[') {
         if (stack.size() + 1 > static_cast<size_t>(kMaxJsonDepth)) {
-          return Error("exceeded max depth");
+          return Error("exceeded max depth");  // at the bracket, as Go
         }
         ++pos_;
         stack.push_back(Open{c == '{', {}, {}, {}});
@@ -353,7 +385,7 @@ class JsonParser {
           top.list.push_back(std::move(v));
         }
         SkipSpace();
-        if (pos_ >= s_.size()) return Error("unexpected end of JSON input");
+        if (pos_ >= s_.size()) return Eof();
         char n = s_[pos_];
         if (n == ',') {
           ++pos_;
@@ -369,8 +401,7 @@ class JsonParser {
           stack.pop_back();
           continue;
         }
-        return Error(top.is_map ? "invalid character after object key:value pair"
-                                : "invalid character after array element");
+        return Error(top.is_map ? "after object key:value pair" : "after array element");
       }
     }
   }
@@ -384,20 +415,20 @@ class JsonParser {
         return OkStatus();
       }
       case 't':
-        if (!Lit("true")) return Error("invalid character in literal true");
+        if (Status st = Lit("true"); !st.ok()) return st;
         *out = Value::Bool(true);
         return OkStatus();
       case 'f':
-        if (!Lit("false")) return Error("invalid character in literal false");
+        if (Status st = Lit("false"); !st.ok()) return st;
         *out = Value::Bool(false);
         return OkStatus();
       case 'n':
-        if (!Lit("null")) return Error("invalid character in literal null");
+        if (Status st = Lit("null"); !st.ok()) return st;
         *out = Value::Null();
         return OkStatus();
       default:
         if (c == '-' || (c >= '0' && c <= '9')) return ParseNumber(out);
-        return Error("invalid character looking for beginning of value");
+        return Error("looking for beginning of value");
     }
   }
 
@@ -405,7 +436,7 @@ class JsonParser {
     size_t start = pos_;
     auto digit = [&] { return pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9'; };
     if (s_[pos_] == '-') ++pos_;
-    if (!digit()) return Error("invalid character in numeric literal");
+    if (!digit()) return Error("in numeric literal", true);
     if (s_[pos_] == '0') {
       ++pos_;
     } else {
@@ -413,13 +444,13 @@ class JsonParser {
     }
     if (pos_ < s_.size() && s_[pos_] == '.') {
       ++pos_;
-      if (!digit()) return Error("invalid character after decimal point in numeric literal");
+      if (!digit()) return Error("after decimal point in numeric literal", true);
       while (digit()) ++pos_;
     }
     if (pos_ < s_.size() && (s_[pos_] == 'e' || s_[pos_] == 'E')) {
       ++pos_;
       if (pos_ < s_.size() && (s_[pos_] == '+' || s_[pos_] == '-')) ++pos_;
-      if (!digit()) return Error("invalid character in exponent of numeric literal");
+      if (!digit()) return Error("in exponent of numeric literal", true);
       while (digit()) ++pos_;
     }
     double d = 0;
@@ -429,11 +460,12 @@ class JsonParser {
       // overflow.
       std::string tmp(s_.substr(start, pos_ - start));
       d = std::strtod(tmp.c_str(), nullptr);
-      if (std::isinf(d)) {
-        return Error("cannot unmarshal number " + tmp + " into Go value of type float64");
+      if (std::isinf(d) && range_error_.empty()) {
+        range_error_ = "json: cannot unmarshal number " + tmp + " into Go value of type float64";
+        range_error_pos_ = start;
       }
     } else if (ec != std::errc()) {
-      return Error("invalid number");
+      return Error("in numeric literal");
     }
     *out = Value::Float(d);
     return OkStatus();
@@ -456,23 +488,32 @@ class JsonParser {
     *r = v;
     return true;
   }
+  // The scanner's error for a bad \u escape at pos_: at its first non-hex byte.
+  Status BadHex4() {
+    for (size_t i = 0; i < 4; ++i, ++pos_) {
+      if (pos_ >= s_.size() || Hex(s_[pos_]) < 0) {
+        return Error("in \\u hexadecimal character escape", true);
+      }
+    }
+    return Internal("json: \\u escape");
+  }
 
   Status ParseString(std::string* out) {
     ++pos_;  // opening quote
     size_t run = pos_;
     for (;;) {
-      if (pos_ >= s_.size()) return Error("unexpected end of JSON input");
+      if (pos_ >= s_.size()) return Eof();
       unsigned char c = s_[pos_];
       if (c == '"') {
         out->append(s_.data() + run, pos_ - run);
         ++pos_;
         return OkStatus();
       }
-      if (c < 0x20) return Error("invalid character in string literal");
+      if (c < 0x20) return Error("in string literal");
       if (c == '\\') {
         out->append(s_.data() + run, pos_ - run);
         ++pos_;
-        if (pos_ >= s_.size()) return Error("unexpected end of JSON input");
+        if (pos_ >= s_.size()) return Error("in string escape code", true);
         char e = s_[pos_++];
         switch (e) {
           case '"':
@@ -497,7 +538,7 @@ class JsonParser {
             break;
           case 'u': {
             char32_t r;
-            if (!Hex4(pos_, &r)) return Error("invalid character in \\u hexadecimal escape");
+            if (!Hex4(pos_, &r)) return BadHex4();
             pos_ += 4;
             if (r >= 0xD800 && r < 0xDC00) {
               char32_t r2;
@@ -515,7 +556,8 @@ class JsonParser {
             break;
           }
           default:
-            return Error("invalid character in string escape code");
+            pos_--;
+            return Error("in string escape code");
         }
         run = pos_;
         continue;
@@ -539,6 +581,8 @@ class JsonParser {
 
   std::string_view s_;
   size_t pos_ = 0;
+  std::string range_error_;  // a number out of float64's range, reported after the syntax
+  size_t range_error_pos_ = 0;
 };
 
 void JsonString(std::string_view s, std::string* out) {
@@ -702,7 +746,12 @@ Status EncodeJson(const Value& root, std::string_view indent, std::string* out) 
 
 }  // namespace
 
-StatusOr<Value> ParseJson(std::string_view json) { return JsonParser(json).Parse(); }
+StatusOr<Value> ParseJson(std::string_view json, size_t* error_offset) {
+  JsonParser p(json);
+  StatusOr<Value> v = p.Parse();
+  if (!v.ok() && error_offset != nullptr) *error_offset = p.error_offset();
+  return v;
+}
 
 StatusOr<std::string> ToJson(const Value& v, std::string_view indent) {
   std::string out;

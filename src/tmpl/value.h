@@ -166,8 +166,9 @@ size_t GoAppendCap(size_t n);
 
 // Decodes JSON as Go's json.Unmarshal into `any`: numbers become kFloat (an out-of-range number
 // is an error, as in Go), invalid UTF-8 in strings becomes U+FFFD, duplicate keys: last wins.
-// Errors say where: "json: line L column C: reason".
-StatusOr<Value> ParseJson(std::string_view json);
+// Errors are Go's texts ("invalid character 'x' looking for beginning of value", "unexpected
+// end of JSON input", ...); *error_offset (when given) receives the byte offset of the error.
+StatusOr<Value> ParseJson(std::string_view json, size_t* error_offset = nullptr);
 
 // Encodes as Go's json.Marshal (escapeHTML on, keys sorted); indent != "" acts as MarshalIndent
 // with prefix "". Fails on NaN/Inf ("json: unsupported value: NaN") or kInt values inside

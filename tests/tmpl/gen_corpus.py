@@ -100,6 +100,19 @@ case("const_bad_underscore", "{{1__0}}")
 case("const_complex_bad", "{{1+}}")
 case("const_complex", "{{1i}} {{1+2i}} {{-1.5-0.5i}} {{1e3-1e-3i}} {{2+0i}} {{0i}} {{1_0i}}")
 case("const_complex_hex", "{{0x10+1i}}")
+case("const_complex_00", "{{0x1p4+1i}}")
+case("const_complex_01", "{{1_0+1i}}")
+case("const_complex_02", "{{0b1+1i}}")
+case("const_complex_03", "{{0o7+2i}}")
+case("const_complex_04", "{{1+0x1i}}")
+case("const_complex_05", "{{1e400+1i}}")
+case("const_complex_06", "{{1+1e999i}}")
+case("const_complex_07", "{{1_+1i}}")
+case("const_complex_08", "{{0x+1i}}")
+case("const_complex_09", "{{1.e+1i}}")
+case("const_complex_10", "{{0x1.8p1-1_0i}}")
+case("const_complex_11", "{{017+1i}}")
+case("const_complex_12", "{{08+1i}}")
 case("complex_printf", "{{printf \"%v|%.2f|%e|%+g|%T|%d|%8.1f\" 1+2i 1+2i -1i 3i 1i 1i 2-3i}}")
 case("complex_funcs", "{{eq 1i 1i}} {{eq 1i 2i}} {{if 0i}}t{{else}}f{{end}} {{not 1i}} {{print 1i 2i}} {{indent 2+0i \"x\"}}")
 case("complex_lt", "{{lt 1i 2i}}")
@@ -202,6 +215,15 @@ case("len_values", "{{len .s}} {{len .list}} {{len .m}} {{len .emptylist}} {{len
 case("len_number", "{{len .i}}")
 case("len_nil", "{{len .nope}}")
 case("len_null", "{{len .nul}}")
+case("len_nil_const", "{{len nil}}")
+case("len_missing_piped", "{{.nope | len}}")
+case("len_missing_var", "{{$x := .nope}}{{len $x}}")
+case("builtins_missing_vs_null", "{{and .nope 1}}|{{or .nope .nul}}|{{not .nope}}|{{eq .nope .nul}}|{{eq nil .nope}}|{{ne .nul nil}}|{{and nil 1}}|{{or 0 nil}}|{{print .nope .nul}}")
+case("index_missing_key", "{{index .m .nope}}")
+case("index_missing_list_index", "{{index .strs .nope}}")
+case("lt_missing", "{{lt .nope .nul}}")
+case("slice_missing_index", "{{slice .strs .nope}}")
+case("call_missing", "{{call .nope}}")
 case("index_list", "{{index .strs 0}} {{index .list 5 1}} {{index .list 6 \"k\"}}")
 case("index_map", "{{index .m \"a\"}} {{index .m \"c\" \"d\"}} {{index .m \"missing\"}}")
 case("index_string", "{{index .s 1}} {{printf \"%c\" (index .s 1)}}")
@@ -402,6 +424,26 @@ case("json_depth_print", "{{.}}|{{toJSON .}}|{{printf \"%d\" .}}|{{printf \"%#v\
 RAW_DATA["json_depth_print"] = b"[" * 10000 + b"1" + b"]" * 10000
 case("json_depth_10001", "{{len .}}")
 RAW_DATA["json_depth_10001"] = b"[" * 10001 + b"]" * 10001
+# JSON errors: Go's encoding/json texts, at the byte its scanner stops at.
+JSON_ERRORS = {
+    "trailing_comma_list": b"[1,]", "key_no_colon": b'{"a" 1}', "trailing_comma_map": b'{"a":1,}',
+    "map_comma": b"{,}", "list_leading_comma": b"[,1]", "bad_literal_start": b"tx",
+    "bad_literal_true": b"trux", "eof_literal_false": b"fals", "bad_literal_null": b"nulL",
+    "bad_literal_false": b"fxlse", "minus_eof": b"-", "minus_letter": b"-x", "dot_eof": b"1.",
+    "dot_letter": b"1.x", "exp_eof": b"1e", "exp_sign_eof": b"1e+", "exp_letter": b"1ex",
+    "exp_sign_letter": b"[1e-x]", "control_in_string": b'"a\x01"', "bad_escape_q": b'"\\q"',
+    "bad_hex_escape": b'"\\u12x4"', "hex_escape_eof": b'"\\u12', "string_eof": b'"abc',
+    "missing_value": b'{"a":}', "key_eof": b'{"a"', "list_no_comma": b"[1 2]",
+    "map_no_comma": b'{"a":1 "b":2}', "range_then_syntax": b"[1e400, x]",
+    "two_ranges": b"[1e400, 1e500]", "single_quote": b"'a'", "high_byte": b"\xff",
+    "nul_after_value": b'"a"\x00', "only_space": b" \n\t", "nested_range": b'{"a":[1e999]}',
+    "quote_char": b'["a"]"', "backslash_char": b"\\", "escape_at_eof": b'"\\',
+    "leading_zero_in_list": b"[01]", "unicode_char": "[\u00e9]".encode(), "del_char": b"\x7f",
+    "empty_key_eof": b"{", "number_then_letter": b"[1x]", "plus_number": b"+1",
+}
+for _name, _raw in JSON_ERRORS.items():
+    case("json_err_" + _name, "{{.}}")
+    RAW_DATA["json_err_" + _name] = _raw
 
 # ---- consul-template functions ----
 case("isfirst", "{{range .VolthaRR}}{{if isFirst}}first:{{else}},{{end}}{{.}}{{end}}")
@@ -453,6 +495,39 @@ case("trimspace", "[{{trimSpace .ws}}] [{{trimSpace \"\\u00a0 x \\u3000\"}}] [{{
 case("replaceall", "{{replaceAll \"l\" \"L\" .s}} {{replaceAll \"\" \"-\" \"ab\u00e9\"}} {{replaceAll \"x\" \"y\" \"\"}}")
 case("regexmatch", "{{regexMatch \"^h.*o$\" .s}} {{regexMatch \"[0-9]+\" .s}} {{regexMatch \"(?i)HELLO\" .s}} {{regexMatch \"\\\\bw\\\\w+\" .uni}}")
 case("regexmatch_bad", "{{regexMatch \"(\" .s}}")
+case("regex_err_00", "{{regexMatch \"(\" \"x\"}}")
+case("regex_err_01", "{{regexMatch \")\" \"x\"}}")
+case("regex_err_02", "{{regexMatch \"a)\" \"x\"}}")
+case("regex_err_03", "{{regexMatch \"[a\" \"x\"}}")
+case("regex_err_04", "{{regexMatch \"[z-a]\" \"x\"}}")
+case("regex_err_05", "{{regexMatch \"a**\" \"x\"}}")
+case("regex_err_06", "{{regexMatch \"*\" \"x\"}}")
+case("regex_err_07", "{{regexMatch \"x{2,1}\" \"x\"}}")
+case("regex_err_08", "{{regexMatch \"x{1001}\" \"x\"}}")
+case("regex_err_09", "{{regexMatch \"\\\\q\" \"x\"}}")
+case("regex_err_10", "{{regexMatch \"a\\\\\" \"x\"}}")
+case("regex_err_11", "{{regexMatch \"(?P<>a)\" \"x\"}}")
+case("regex_err_12", "{{regexMatch \"(?i\" \"x\"}}")
+case("regex_err_13", "{{regexMatch \"(?z)\" \"x\"}}")
+case("regex_err_14", "{{regexMatch \"[[:foo:]]\" \"x\"}}")
+case("regex_err_15", "{{regexMatch \"\\\\pX\" \"x\"}}")
+case("regex_err_16", "{{regexMatch \"\\\\p{Foo}\" \"x\"}}")
+case("regex_err_17", "{{regexMatch \"a{2}{3}\" \"x\"}}")
+case("regex_err_18", "{{regexMatch \"a++\" \"x\"}}")
+case("regex_err_19", "{{regexMatch \"(?<n>a)\" \"x\"}}")
+case("regex_err_20", "{{regexMatch \"\\\\8\" \"x\"}}")
+case("regex_err_21", "{{regexMatch \"\\\\C\" \"x\"}}")
+case("regex_err_22", "{{regexMatch \"x{1,1001}\" \"x\"}}")
+case("regex_err_23", "{{regexMatch \"[a-\\\\d]\" \"x\"}}")
+case("regex_err_24", "{{regexMatch \"(?P=n)\" \"x\"}}")
+case("regex_err_25", "{{regexMatch \"\\\\Z\" \"x\"}}")
+case("regex_err_26", "{{regexMatch \"(a\" \"x\"}}")
+case("regex_err_27", "{{regexMatch \"[^]\" \"x\"}}")
+case("regex_err_28", "{{regexMatch \"\\\\Q\\\\C\\\\E(\" \"x\"}}")
+case("regex_err_29", "{{regexMatch \"a\\\\\\\\C(\" \"x\"}}")
+case("regex_err_30", "{{regexMatch \"a\\\\C(\" \"x\"}}")
+case("regex_err_31", "{{regexReplaceAll \"[\\\\C]\" \"x\" \"y\"}}")
+case("regex_ok_edges", "{{regexMatch \"(?P<1a>x)\" \"x\"}} {{regexMatch \"\\\\z\" \"x\"}} {{regexMatch \"a{,3}\" \"a{,3}\"}} {{regexMatch \"[]a]\" \"]\"}} {{regexMatch \"\\\\Q\\\\C\\\\E\" \"\\\\C\"}}")
 case("regexreplace", "{{regexReplaceAll \"l+\" \"L\" .s}} {{regexReplaceAll \"(\\\\w+)@(\\\\w+)\" \"$2 at $1\" \"joe@host x@y\"}} {{regexReplaceAll \"a*\" \"-\" \"baaac\"}}")
 case("regexreplace_named", "{{regexReplaceAll \"(?P<first>\\\\w+) (?P<last>\\\\w+)\" \"${last}, $first $$ $1x ${1}x $9\" \"John Smith\"}}")
 case("regexreplace_empty", "{{regexReplaceAll \"\" \"-\" \"\u00e9a\"}} {{regexReplaceAll \"x*\" \"-\" \"\"}} {{regexReplaceAll \"^\" \">\" \"ab\"}} {{regexReplaceAll \"$\" \"<\" \"ab\"}}")
@@ -474,6 +549,20 @@ case("math_minint_div", "{{divide -1 -9223372036854775808}} {{modulo -1 -9223372
 case("base64", "{{base64Encode .s}} {{base64Encode \"\"}} {{base64Encode \"ab\"}} {{base64Encode \"abcd\"}} {{base64Decode .b64}} {{base64Decode \"YWI=\\n\"}}")
 case("base64_bad", "{{base64Decode \"abc\"}}")
 case("base64_bad_char", "{{base64Decode \"a*==\"}}")
+case("base64_dec_newlines", "{{base64Decode \"YW\\nJj\\r\\nZGVm\"}}")
+case("base64_dec_pad_then_newline_x", "{{base64Decode \"YQ==\\nx\"}}")
+case("base64_dec_one_pad", "{{base64Decode \"YQ=\"}}")
+case("base64_dec_pad_x", "{{base64Decode \"YQ=x\"}}")
+case("base64_dec_two_quanta_padded", "{{base64Decode \"YQ==YQ==\"}}")
+case("base64_dec_only_newline", "{{base64Decode \"\\n\"}}")
+case("base64_dec_one_char", "{{base64Decode \"Y\"}}")
+case("base64_dec_no_pad", "{{base64Decode \"YWJjZA\"}}")
+case("base64_dec_short_pad", "{{base64Decode \"YWJjZA=\"}}")
+case("base64_dec_pad_middle", "{{base64Decode \"YW=j\"}}")
+case("base64_dec_only_pad", "{{base64Decode \"=\"}}")
+case("base64_dec_long_bad_tail", "{{base64Decode \"YWJjZGVmZ2hp*\"}}")
+case("base64_dec_newline_in_pad", "{{base64Decode \"YQ=\\n=\"}}")
+case("base64_dec_eight_then_bad", "{{base64Decode \"YWJjZGVm!\"}}")
 case("sha256", "{{sha256Hex .s}} {{sha256Hex \"\"}} {{sha256Hex .uni}}")
 case("sha256_long", "{{sha256Hex (printf \"%0100d\" 0)}} {{sha256Hex (printf \"%055d\" 0)}} {{sha256Hex (printf \"%056d\" 0)}} {{sha256Hex (printf \"%064d\" 0)}}")
 case("indent", "{{indent 4 .multi}}|{{indent 0 .s}}|{{indent 2 \"\"}}|{{indent 2 \"\\n\\na\\n\"}}")
@@ -486,6 +575,20 @@ case("typed_string_arg_missing", "{{toUpper .nope}}")
 case("typed_string_arg_nil", "{{toUpper nil}}")
 case("typed_string_from_json", "{{toUpper (index .strs 0)}} {{range .strs}}{{toUpper .}}{{end}}")
 case("typed_pipe_final", "{{.i | toUpper}}")
+# Go names the node it evaluated last (its state.at) in some errors: a constant inside a
+# parenthesised argument, the receiver's last argument in a chain, the piped value's command.
+case("err_node_pipe_final_arg", "{{.i | indent 2}}")
+case("err_node_chain_index", "{{(index .list 5 1).x}}")
+case("err_node_chain_fields", "{{(.m).c.d.x}}")
+case("err_node_range_or", "{{range (or .zero .i)}}{{end}}")
+case("err_node_range_add", "{{range (add 1 2)}}{{end}}")
+case("err_node_typed_paren", "{{toUpper (index .list 0)}}")
+case("err_node_typed_chain", "{{toUpper (.m).a}}")
+case("err_node_typed_pipe_int", "{{indent (len .s | add 1) \"x\"}}")
+case("err_node_pipe_printf", "{{.i | printf \"%d\" | indent 2}}")
+case("err_node_chain_args", "{{(print 1 2).x 3}}")
+case("err_node_typed_and", "{{toUpper (and 1 .f)}}")
+case("err_node_typed_or", "{{toUpper (or 0 .f)}}")
 
 
 # ---- more edges (added after the first runs) ----

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -45,6 +46,16 @@ std::vector<Case> Corpus() {
             [](const Case& a, const Case& b) { return a.name < b.name; });
   return cases;
 }
+
+// Error cases whose text may differ from Go's (both sides must still fail), each with the
+// reason. Every other error case must give Go's message byte for byte; an entry whose case
+// has become identical fails the test too, so the list stays exact.
+const std::map<std::string, std::string> kAllowedErrorDifferences = {
+    // Go allows 100,000 nested {{template}} calls; our recursion is bounded at
+    // Template::Limits::max_depth (1000) to stay within a thread's stack: the same error, with
+    // our limit in it.
+    {"template_infinite", "template depth limit: 1000, Go's 100000"},
+};
 
 std::string Oracle() { return testing::BuildDir() + "/tests/tmpl/tmplrender"; }
 
@@ -95,7 +106,16 @@ TEST_F(GoDiffTest, CorpusMatchesGo) {
       EXPECT_FALSE(st.ok()) << "Go failed (" << Slurp(go_err) << "), we rendered: " << ours;
       if (!st.ok()) {
         errors_both++;
-        same_message += st.message() == Slurp(go_err);
+        std::string go_msg = Slurp(go_err);
+        bool same = st.message() == go_msg;
+        same_message += same;
+        auto allowed = kAllowedErrorDifferences.find(c.name);
+        if (allowed == kAllowedErrorDifferences.end()) {
+          EXPECT_TRUE(same) << "error text differs from Go's:\n go:   " << go_msg
+                            << "\n ours: " << st.message();
+        } else {
+          EXPECT_FALSE(same) << "now identical to Go's: remove it from kAllowedErrorDifferences";
+        }
         // Template errors name the template, as Go's do.
         if (!json_error) {
           EXPECT_EQ(st.message().rfind("template: " + c.name + ":", 0), 0u) << st.message();
