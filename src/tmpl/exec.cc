@@ -83,6 +83,13 @@ const std::vector<Operand> kNoArgs;
 const Value kMissing;
 
 class Exec {
+  struct Var {
+    std::string_view name;
+    Value value;
+    bool iface = false;          // an element of a []any or map, from `range`
+    const Value* ref = nullptr;  // set: the value is *ref (a range element), not `value`
+  };
+
  public:
   Exec(const TreeSet& set, std::string* out, const Template::Limits& limits)
       : set_(set), out_(out), limits_(limits) {
@@ -98,7 +105,7 @@ class Exec {
     tree_ = it->second.get();
     // A nil interface as the data is Go's invalid reflect.Value: fields of it are missing.
     const Value& root = data.is_nil() ? kMissing : data;
-    vars_.push_back({"$", root, false});
+    vars_.push_back({"$", root});
     Walk(root, tree_->root, false);
     return err_;
   }
@@ -156,19 +163,23 @@ class Exec {
   // ---- variables ----
   // *iface: the variable holds an element of a []any or map (Go's static type interface {}).
   bool VarValue(const Operand& op, Value* out, bool* iface = nullptr) {
+    const Var* v = FindVar(op.name);
+    if (v == nullptr) return FailOp(op, "undefined variable: " + std::string(op.name));
+    *out = v->ref ? *v->ref : v->value;
+    if (iface) *iface = v->iface;
+    return true;
+  }
+  const Var* FindVar(std::string_view name) const {
     for (size_t i = vars_.size(); i-- > 0;) {
-      if (vars_[i].name == op.name) {
-        *out = vars_[i].value;
-        if (iface) *iface = vars_[i].iface;
-        return true;
-      }
+      if (SameBytes(vars_[i].name, name)) return &vars_[i];
     }
-    return FailOp(op, "undefined variable: " + std::string(op.name));
+    return nullptr;
   }
   bool SetVar(std::string_view name, const Value& v, const Pipe& pipe) {
     for (size_t i = vars_.size(); i-- > 0;) {
       if (vars_[i].name == name) {
         vars_[i].value = v;
+        vars_[i].ref = nullptr;
         vars_[i].iface = false;
         return true;
       }
@@ -219,6 +230,17 @@ class Exec {
             return CheckOutput() ? Flow::kNormal : Flow::kError;
           }
         }
+        const Value* simple;
+        bool ok;
+        if (SimplePipeline(dot, n.pipe, &simple, &ok)) {
+          if (!ok) return Flow::kError;
+          if (simple == nullptr) {
+            out_->append("<no value>");
+          } else {
+            gofmt::Print(*simple, out_);
+          }
+          return CheckOutput() ? Flow::kNormal : Flow::kError;
+        }
         Value v;
         if (!EvalPipeline(dot, &n.pipe, &v)) return Flow::kError;
         if (n.pipe.decl.empty()) {
@@ -233,6 +255,22 @@ class Exec {
       }
       case NodeType::kIf:
       case NodeType::kWith: {
+        if (n.type == NodeType::kIf) {
+          const Value* simple;
+          bool ok;
+          if (SimplePipeline(dot, n.pipe, &simple, &ok)) {
+            if (!ok) return Flow::kError;
+            size_t mark = vars_.size();
+            Flow f = Flow::kNormal;
+            if (simple != nullptr && IsTrue(*simple)) {
+              f = Walk(dot, n.list, dot_iface_);
+            } else if (n.has_else) {
+              f = Walk(dot, n.else_list, dot_iface_);
+            }
+            vars_.resize(mark);
+            return f;
+          }
+        }
         size_t mark = vars_.size();
         Value v;
         if (!EvalPipeline(dot, &n.pipe, &v)) return Flow::kError;
@@ -267,8 +305,10 @@ class Exec {
     bool iface = !val.is_string_list();
     auto one = [&](const Value& index, const Value& elem) -> Flow {
       if (ndecl > 0) {
-        vars_[vars_.size() - 1].value = elem;
-        vars_[vars_.size() - 1].iface = iface;
+        // By reference: the element lives in `val`'s storage for the whole loop.
+        Var& e = vars_[vars_.size() - 1];
+        e.ref = &elem;
+        e.iface = iface;
       }
       if (ndecl > 1) vars_[vars_.size() - 2].value = index;
       Flow f = Walk(elem, n.list, iface);
@@ -334,7 +374,7 @@ class Exec {
     if (n.has_pipe && !EvalPipeline(dot, &n.pipe, &newdot)) return Flow::kError;
     std::vector<Var> saved;
     saved.swap(vars_);
-    vars_.push_back({"$", newdot, false});
+    vars_.push_back({"$", newdot});
     const Tree* saved_tree = tree_;
     tree_ = it->second.get();
     depth_++;
@@ -366,7 +406,7 @@ class Exec {
       if (pipe->is_assign) {
         if (!SetVar(var, value, *pipe)) return false;
       } else {
-        vars_.push_back({var, value, false});
+        vars_.push_back({var, value});
       }
     }
     *out = std::move(value);
@@ -447,14 +487,65 @@ class Exec {
 
   bool EvalFieldChain(const Value& dot, const Value& receiver, bool recv_iface, const Operand& node,
                       const std::vector<std::string_view>& idents, bool has_args, Value* out) {
+    const Value* v;
+    if (!ResolveFieldChain(receiver, recv_iface, node, idents, has_args, &v)) return false;
+    *out = v ? *v : kMissing;
+    return true;
+  }
+  // The field chain's value in place (*out: nullptr for a missing value), no copy.
+  bool ResolveFieldChain(const Value& receiver, bool recv_iface, const Operand& node,
+                         const std::vector<std::string_view>& idents, bool has_args,
+                         const Value** out) {
     const Value* recv = &receiver;
-    static const Value kInvalid;
     size_t n = idents.size();
     for (size_t i = 0; i + 1 < n; ++i) {
       if (!EvalField(idents[i], node, false, i > 0 || recv_iface, &recv)) return false;
     }
     if (!EvalField(idents[n - 1], node, has_args, n > 1 || recv_iface, &recv)) return false;
-    *out = recv ? *recv : kInvalid;
+    *out = recv;
+    return true;
+  }
+
+  // The fast path of the commonest actions ({{.a.b}}, {{$x}}, {{$x.a}}, {{.}}, and the same as
+  // an if condition): a pipeline of one such operand evaluates to a value in place, without
+  // copying it (no reference-count traffic). Returns false if `pipe` is not of that form;
+  // otherwise *ok says whether it evaluated (false: the error is recorded) and *out is the
+  // value (nullptr: missing or nil, as EvalPipeline turns nil into missing). *out stays valid
+  // until variables are next declared.
+  bool SimplePipeline(const Value& dot, const Pipe& pipe, const Value** out, bool* ok) {
+    if (!pipe.decl.empty() || pipe.cmds.size() != 1 || pipe.cmds[0].args.size() != 1) {
+      return false;
+    }
+    const Operand& op = pipe.cmds[0].args[0];
+    const Value* v;
+    switch (op.type) {
+      case OpType::kDot:
+        v = &dot;
+        break;
+      case OpType::kField:
+        at_ = &op;
+        *ok = ResolveFieldChain(dot, dot_iface_, op, op.idents, false, &v);
+        if (!*ok) return true;
+        break;
+      case OpType::kVariable: {
+        at_ = &op;
+        const Var* var = FindVar(op.name);
+        if (var == nullptr) {
+          *ok = FailOp(op, "undefined variable: " + std::string(op.name));
+          return true;
+        }
+        v = var->ref ? var->ref : &var->value;
+        if (!op.idents.empty()) {
+          *ok = ResolveFieldChain(*v, var->iface, op, op.idents, false, &v);
+          if (!*ok) return true;
+        }
+        break;
+      }
+      default:
+        return false;
+    }
+    *ok = true;
+    *out = (v == nullptr || !v->valid() || v->is_nil()) ? nullptr : v;
     return true;
   }
 
@@ -665,11 +756,6 @@ class Exec {
   uint64_t steps_ = 0;
   const Tree* tree_ = nullptr;
   Status err_;
-  struct Var {
-    std::string_view name;
-    Value value;
-    bool iface;  // an element of a []any or map, from `range`
-  };
   std::vector<Var> vars_;
   bool dot_iface_ = false;
   const Operand* at_ = nullptr;  // Go's state.node: the operand evaluated last, for errors

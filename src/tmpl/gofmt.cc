@@ -1140,6 +1140,22 @@ void Print(const Value& v, std::string* out) {
     case Value::Kind::kBool:
       out->append(v.as_bool() ? "true" : "false");
       return;
+    case Value::Kind::kFloat: {
+      // %v of a float64 is strconv's shortest 'g' with exponent threshold 21... for integral
+      // values below 1e6 (an exponent < 6 whatever the digits), the plain integer: ports,
+      // counts. -0 keeps its sign.
+      double f = v.as_float();
+      if (f > -1e6 && f < 1e6 && f == static_cast<double>(static_cast<int64_t>(f)) &&
+          !(f == 0 && std::signbit(f))) {
+        char buf[24];
+        auto r = std::to_chars(buf, buf + sizeof(buf), static_cast<int64_t>(f));
+        out->append(buf, r.ptr);
+        return;
+      }
+      Value one[1] = {v};
+      Printer(out).DoPrint(one);
+      return;
+    }
     default: {
       Value one[1] = {v};
       Printer(out).DoPrint(one);

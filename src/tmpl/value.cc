@@ -198,6 +198,14 @@ Value Value::Complex(double re, double im) {
 const Value* Value::Find(std::string_view key) const {
   if (kind_ != Kind::kMap) return nullptr;
   const Map& m = as_map();
+  if (m.size() <= 8) {
+    // Small maps (the usual template data: a few fields per object): a linear scan that
+    // rejects on length first beats a binary search of string comparisons.
+    for (const Entry& e : m) {
+      if (SameBytes(e.first, key)) return &e.second;
+    }
+    return nullptr;
+  }
   auto it = std::lower_bound(m.begin(), m.end(), key,
                              [](const Entry& e, std::string_view k) { return e.first < k; });
   if (it != m.end() && it->first == key) return &it->second;

@@ -160,6 +160,16 @@ class Value::ListRef {
 
 inline Value::ListRef Value::as_list() const { return ListRef(&elems(), off_, list_.len); }
 
+// a == b, inline for the short keys and variable names of templates (a memcmp call costs more).
+inline bool SameBytes(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  if (a.size() > 16) return a == b;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 // cap(v) after json's decoder appended n elements one by one to make([]any, 0): Go 1.19's
 // runtime.growslice for 16-byte elements, rounded up to the malloc size class.
 size_t GoAppendCap(size_t n);

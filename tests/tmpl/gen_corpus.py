@@ -86,6 +86,7 @@ case("map_keys_unicode", "{{range $k, $v := .}}{{$k}}={{$v}};{{end}}", {"\u00e9"
 
 # ---- numbers and constants ----
 case("json_numbers", "{{.n}} {{.i}} {{.f}} {{.neg}} {{.zero}} {{.big}} {{.small}} {{.huge}} {{.tiny}} {{.pi}}")
+case("json_number_ints_print", "{{range .}}{{.}} {{end}}|{{print .}}|{{index . 0}}", [999999, -999999, 123456, 0, -0.0, 999999.5, 1e6, -1e6, 50556, 1, -1, 65535, 0.5, 99999.99])
 case("json_number_forms", "{{range .}}{{.}} {{end}}", [0.1, 100000, 1000000, 1e20, 1e21, 123456789012, 1e-4, 1e-5, -0.0, 2.5e-8, 12345.678, 0.000123])
 case("const_ints", "{{1}} {{-1}} {{0x1F}} {{0o17}} {{017}} {{0b101}} {{1_000}} {{+5}}")
 case("const_floats", "{{1.5}} {{1e3}} {{1.0}} {{.5}} {{0x1p4}} {{1e-7}} {{-2.50}}")
@@ -157,6 +158,10 @@ case("range_null_elem_field", "{{range .assign}}{{.host}} {{end}}")
 case("range_null_elem_with", "{{range .assign}}{{with .}}{{.id}}{{else}}dead{{end}};{{end}}")
 case("range_three_vars", "{{range $a, $b, $c := .strs}}{{end}}")
 case("range_assign_existing", "{{$x := 0}}{{range $x = .strs}}{{$x}}{{end}}{{$x}}")
+case("range_var_by_ref", "{{range $i, $e := .strs}}{{$e}}{{$e = \"x\"}}{{$e}}{{if $e}}y{{end}};{{end}}{{range $e := .list}}{{if $e}}t{{else}}f{{end}}{{end}} {{range $e := .m}}{{with $e}}{{.}}{{end}}{{end}} {{range $e := .strs}}{{range $e := $.nums}}{{$e}}{{end}}{{$e}}{{end}}")
+case("if_simple_forms", "{{if .}}a{{end}}{{if .nope}}b{{else}}c{{end}}{{if .nul}}d{{else}}e{{end}}{{$x := .m}}{{if $x.a}}f{{end}}{{if $x.nope}}g{{end}}{{if $}}h{{end}}{{if .m.c.d}}{{$y := 1}}{{$y}}{{end}}")
+case("if_simple_error", "{{if .s.x}}a{{end}}")
+case("if_simple_undefined_var", "{{if true}}{{$v := 1}}{{end}}{{if $v}}x{{end}}")
 case("range_var_reset", "{{range $i, $e := .strs}}{{$i}}{{end}}{{range $i, $e := .nums}}{{$i}}{{$e}}{{end}}")
 case("range_pipeline", "{{range split \",\" .csv}}({{.}}){{end}}")
 case("range_break_nested", "{{range .nums}}{{range $.strs}}{{if eq . \"a\"}}{{break}}{{end}}{{.}}{{end}};{{end}}")
