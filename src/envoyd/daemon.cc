@@ -319,6 +319,7 @@ int RunDaemon(const Options& o, SignalWatcher* signals) {
   sopts.parent_shutdown_time_s = o.parent_shutdown_time_s;
   sopts.extra_args = o.envoy_args;
   sopts.epoch_grace = o.epoch_grace;
+  sopts.startup_timeout = o.epoch_timeout;
   sopts.shutdown_timeout = o.shutdown_timeout;
   sopts.backoff_seed = static_cast<uint64_t>(getpid());
   Supervisor::Probe probe;

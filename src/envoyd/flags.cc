@@ -146,6 +146,8 @@ const Table& Flags() {
                            return OkStatus();
                          }};
     dur("epoch-grace", &Options::epoch_grace, "without -envoy-admin: alive this long = up");
+    dur("epoch-timeout", &Options::epoch_timeout,
+        "an epoch not up by then (e.g. never LIVE) is killed: a failed restart, retried");
     dur("shutdown-timeout", &Options::shutdown_timeout, "graceful stop bound, then SIGKILL");
     str("eds-file", &Options::eds_file, "eds mode: the EDS file (default next to -envoy-config)");
     str("eds-cluster", &Options::eds_cluster, "eds mode: cluster_name of the assignment");

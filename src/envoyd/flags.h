@@ -54,6 +54,7 @@ struct Options {
   int parent_shutdown_time_s = 10;
   std::vector<std::string> envoy_args;
   Duration epoch_grace = std::chrono::seconds(5);
+  Duration epoch_timeout = std::chrono::seconds(60);  // not up by then: killed, retried
   Duration shutdown_timeout = std::chrono::seconds(10);
   std::string eds_file;  // "" = <dir of -envoy-config>/vcore-eds.json
   std::string eds_cluster = "vcore";

@@ -261,6 +261,16 @@ std::string EdsResponseJson(const Assignment& a, const std::string& cluster,
 }
 
 StatusOr<std::string> ResolveFirstAddress(const std::string& name) {
+  // An IP literal resolves to itself: no getaddrinfo (NSS, /etc/hosts, gai.conf) per render.
+  char buf[INET6_ADDRSTRLEN] = {0};
+  in_addr a4;
+  in6_addr a6;
+  if (inet_pton(AF_INET, name.c_str(), &a4) == 1) {
+    return std::string(inet_ntop(AF_INET, &a4, buf, sizeof(buf)));
+  }
+  if (inet_pton(AF_INET6, name.c_str(), &a6) == 1) {
+    return std::string(inet_ntop(AF_INET6, &a6, buf, sizeof(buf)));
+  }
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -269,7 +279,6 @@ StatusOr<std::string> ResolveFirstAddress(const std::string& name) {
   if (rc != 0 || res == nullptr) {
     return Unavailable("resolve '" + name + "': " + gai_strerror(rc));
   }
-  char buf[INET6_ADDRSTRLEN] = {0};
   const void* addr =
       res->ai_family == AF_INET6
           ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(res->ai_addr)->sin6_addr)

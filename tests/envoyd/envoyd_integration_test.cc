@@ -148,6 +148,22 @@ class EnvoydTest : public ::testing::Test {
            std::filesystem::exists(state + "/epoch." + std::to_string(epoch) + ".ready") &&
            LivePid(epoch) > 0;
   }
+  // A sample of envoyd's /metrics ("name" or "name{labels}"), or -1 when absent/unreachable.
+  static double Metric(uint16_t admin, const std::string& name) {
+    HttpRequest r;
+    r.url = "http://127.0.0.1:" + std::to_string(admin) + "/metrics";
+    auto m = HttpCall(r);
+    if (!m.ok() || m->status != 200) return -1;
+    size_t p = m->body.find("\n" + name + " ");
+    if (p == std::string::npos) return -1;
+    return std::atof(m->body.c_str() + p + name.size() + 2);
+  }
+  static int ReadyzStatus(uint16_t admin) {
+    HttpRequest r;
+    r.url = "http://127.0.0.1:" + std::to_string(admin) + "/readyz";
+    auto resp = HttpCall(r);
+    return resp.ok() ? resp->status : -1;
+  }
   void DumpLogOnFailure() {
     if (HasFailure()) {
       std::fprintf(stderr, "---- envoyd log ----\n%s\n---- events ----\n%s\n",
@@ -401,6 +417,90 @@ TEST_F(EnvoydTest, FaultsKeepTheConfigAndTheProxy) {
   EXPECT_EQ(ServeArgv().back(), ExpectedArgv(0));
 }
 
+// -envoy-admin: an epoch is up when Envoy's admin /ready answers LIVE, not after -epoch-grace
+// (60 s here, longer than the test). The double serves /ready on the admin address of the
+// rendered config, PRE_INITIALIZING while notlive.<N> exists.
+TEST_F(EnvoydTest, EnvoyAdminReadyDecidesWhenAnEpochIsUp) {
+  uint16_t envoy_admin = *FreeLoopbackPort(), admin = *FreeLoopbackPort();
+  WriteFile(tmpl,
+            "{\"admin\": {\"address\": {\"socket_address\": {\"address\": \"127.0.0.1\", "
+            "\"port_value\": " +
+                std::to_string(envoy_admin) +
+                "}}},\n \"rr\": \"{{range $i, $r := .VolthaRR}}{{if $i}},{{end}}{{$r}}"
+                "{{end}}\"}\n");
+  WriteAtomically(kvfile, Hosts(2));
+  WriteFile(state + "/notlive.0", "");
+  auto args = RestartArgs();
+  std::vector<std::string> more = {"-envoy-admin",   "127.0.0.1:" + std::to_string(envoy_admin),
+                                   "-epoch-grace",   "60s",
+                                   "-epoch-timeout", "4s",
+                                   "-admin",         "127.0.0.1:" + std::to_string(admin)};
+  args.insert(args.end(), more.begin(), more.end());
+  ASSERT_TRUE(Start(args));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return Events().find("epoch=0 pid=") != std::string::npos &&
+               Events().find("admin on 127.0.0.1:") != std::string::npos;
+      },
+      10s));
+  // While the double answers PRE_INITIALIZING, envoyd does not count the epoch as up (1.5 s of
+  // polling, well under -epoch-timeout).
+  auto until = std::chrono::steady_clock::now() + 1500ms;
+  WaitFor(
+      [&] {
+        EXPECT_NE(ReadyzStatus(admin), 200);
+        return std::chrono::steady_clock::now() >= until;
+      },
+      5s, 100ms);
+  HttpRequest ready;
+  ready.url = "http://127.0.0.1:" + std::to_string(envoy_admin) + "/ready";
+  auto r0 = HttpCall(ready);
+  ASSERT_TRUE(r0.ok());
+  EXPECT_EQ(r0->status, 503);
+  EXPECT_EQ(r0->body, "PRE_INITIALIZING\n");
+  // LIVE: up at once, 60 s before the grace would have made it so.
+  auto live_at = std::chrono::steady_clock::now();
+  std::filesystem::remove(state + "/notlive.0");
+  ASSERT_TRUE(WaitFor([&] { return ReadyzStatus(admin) == 200; }, 10s));
+  EXPECT_LT(std::chrono::steady_clock::now() - live_at, 10s);
+  auto r1 = HttpCall(ready);
+  ASSERT_TRUE(r1.ok());
+  EXPECT_EQ(r1->status, 200);
+  EXPECT_EQ(r1->body, "LIVE\n");
+  EXPECT_EQ(Metric(admin, "envoyd_restarts_total{outcome=\"ok\"}"), 1);
+
+  // A new epoch that never becomes LIVE: killed after -epoch-timeout, counted as failed,
+  // retried as the same epoch; epoch 0 keeps serving (never drained) all along.
+  pid_t e0 = LivePid(0);
+  ASSERT_GT(e0, 0);
+  WriteFile(state + "/notlive.1", "");
+  WriteAtomically(kvfile, Hosts(3));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        EXPECT_EQ(LivePid(0), e0);
+        return CountOf(Events(), "epoch=1 pid=") >= 2 && CountOf(Events(), " start ") >= 3 &&
+               Metric(admin, "envoyd_restarts_total{outcome=\"failed\"}") >= 1;
+      },
+      30s, 200ms));
+  EXPECT_EQ(LivePid(0), e0);
+  EXPECT_EQ(CountOf(Events(), "drain epoch=0"), 0);
+  EXPECT_EQ(CountOf(Events(), "epoch=0 pid=" + std::to_string(e0) + " exit"), 0);
+  EXPECT_NE(ReadyzStatus(admin), 200);  // the newest epoch is not up
+  EXPECT_GE(CountOf(ReadFile(log), "envoy epoch 1 not up after 4 s"), 1);
+  // Once it may become LIVE, the retried epoch 1 comes up and retires epoch 0.
+  std::filesystem::remove(state + "/notlive.1");
+  ASSERT_TRUE(WaitFor([&] { return Ready(1) && ReadyzStatus(admin) == 200; }, 20s));
+  ASSERT_TRUE(WaitFor([&] { return LivePid(0) < 0; }, 10s));
+  EXPECT_EQ(Metric(admin, "envoyd_epoch"), 1);
+  std::vector<std::string> serve = ServeArgv();
+  ASSERT_GE(serve.size(), 3u) << ReadFile(state + "/argv.log");
+  EXPECT_EQ(serve[0], ExpectedArgv(0));
+  for (size_t i = 1; i < serve.size(); ++i) EXPECT_EQ(serve[i], ExpectedArgv(1)) << i;
+  EXPECT_EQ(CountOf(Events(), "restart epoch mismatch"), 0);
+  EXPECT_EQ(CountOf(Events(), "still initializing"), 0);
+  EXPECT_EQ(Metric(admin, "envoyd_restarts_total{outcome=\"ok\"}"), 2);
+}
+
 TEST_F(EnvoydTest, ShutdownTimeoutThenSigkill) {
   WriteAtomically(kvfile, Hosts(2));
   auto args = RestartArgs();  // -shutdown-timeout 3s
@@ -577,6 +677,57 @@ TEST_F(EnvoydTest, ConsulStoreWithTokenOutageAndDeletion) {
   ASSERT_TRUE(WaitFor([&] { return ConfigHas("rr 10.0.0.7:50556\n"); }, 10s));
   int st = envoyd.Stop(10s);
   EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+TEST_F(EnvoydTest, ConsulDownForThirtySecondsKeepsEnvoyServing) {
+  // The issue's "KV down for 30 s" with Consul: 15 s of 500s, then 15 s of refused
+  // connections (the fake stopped), then Consul back on the same port with the same data.
+  vs::testing::FakeConsul consul;
+  ASSERT_TRUE(consul.Start().ok());
+  const std::string key = "service/voltha/data/core/assignment";
+  consul.Put(key, Hosts(2));
+  uint16_t admin = *FreeLoopbackPort();
+  auto args = RestartArgs();
+  args[2] = "consul";
+  args[3] = "-kv-address";
+  args[4] = consul.address();
+  std::vector<std::string> more = {"-retries", "3", "-admin", "127.0.0.1:" + std::to_string(admin)};
+  args.insert(args.end(), more.begin(), more.end());
+  ASSERT_TRUE(Start(args));
+  ASSERT_TRUE(WaitFor([&] { return Ready(0) && ReadyzStatus(admin) == 200; }, 15s));
+  const std::string good = ReadFile(config);
+  pid_t e0 = LivePid(0);
+  ASSERT_EQ(Metric(admin, "envoyd_kv_errors_total"), 0);
+  auto hold = [&](std::chrono::seconds d) {
+    // Bounded polling of the invariants for the whole phase (not a sleep used as a sync).
+    auto until = std::chrono::steady_clock::now() + d;
+    WaitFor(
+        [&] {
+          EXPECT_TRUE(envoyd.running());
+          EXPECT_EQ(LivePid(0), e0);
+          EXPECT_EQ(ReadFile(config), good);
+          return std::chrono::steady_clock::now() >= until;
+        },
+        d + 5s, 500ms);
+  };
+  consul.FailNext(1000000, 500);
+  consul.Put(key, Hosts(2));  // same value: releases the blocking query in flight, no change
+  hold(15s);
+  double errors_500 = Metric(admin, "envoyd_kv_errors_total");
+  EXPECT_GE(errors_500, 3);
+  uint16_t port = consul.port();
+  consul.Stop();
+  hold(15s);
+  double errors = Metric(admin, "envoyd_kv_errors_total");
+  EXPECT_GE(errors, errors_500 + 3);  // refused connections are counted too
+  EXPECT_EQ(ServeArgv().size(), 1u);
+  EXPECT_EQ(Metric(admin, "envoyd_ready"), 1);
+  ASSERT_TRUE(consul.Start(port).ok());
+  consul.FailNext(0);
+  consul.Put(key, Hosts(3));
+  ASSERT_TRUE(WaitFor([&] { return Ready(1); }, 20s));
+  EXPECT_TRUE(ConfigHas("10.0.0.3:50556"));
+  EXPECT_EQ(ServeArgv().back(), ExpectedArgv(1));
 }
 #endif
 

@@ -33,6 +33,7 @@ TEST(Flags, DefaultsAreTheOriginals) {
   EXPECT_EQ(o->parent_shutdown_time_s, 10);
   EXPECT_EQ(o->shutdown_timeout, std::chrono::seconds(10));
   EXPECT_EQ(o->epoch_grace, std::chrono::seconds(5));
+  EXPECT_EQ(o->epoch_timeout, std::chrono::seconds(60));
 }
 
 TEST(Flags, GoSyntaxForms) {
@@ -93,12 +94,14 @@ TEST(Flags, OnceSubcommandWithFlagsAfter) {
 }
 
 TEST(Flags, WaitAndDurations) {
-  auto o = Parse({"-wait", "2s:10s", "-shutdown-timeout", "1500ms", "-epoch-grace=1m30s"});
+  auto o = Parse({"-wait", "2s:10s", "-shutdown-timeout", "1500ms", "-epoch-grace=1m30s",
+                  "-epoch-timeout", "3s"});
   ASSERT_TRUE(o.ok()) << o.status().ToString();
   EXPECT_EQ(o->wait_min, std::chrono::seconds(2));
   EXPECT_EQ(o->wait_max, std::chrono::seconds(10));
   EXPECT_EQ(o->shutdown_timeout, std::chrono::milliseconds(1500));
   EXPECT_EQ(o->epoch_grace, std::chrono::seconds(90));
+  EXPECT_EQ(o->epoch_timeout, std::chrono::seconds(3));
   Duration lo, hi;
   ASSERT_TRUE(ParseWait("500ms", &lo, &hi).ok());
   EXPECT_EQ(hi, std::chrono::seconds(2));  // consul-template: max = 4 * min

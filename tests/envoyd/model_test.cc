@@ -216,6 +216,19 @@ TEST(EdsResponseJson, OneEndpointPerUniqueAddress) {
   EXPECT_EQ(int64_t(eps.at(1)["endpoint"]["address"]["socket_address"]["port_value"]), 7);
 }
 
+TEST(ResolveFirstAddress, LiteralsResolveToThemselvesNormalized) {
+  auto resolve = [](const std::string& name) {
+    auto r = ResolveFirstAddress(name);
+    return r.ok() ? *r : r.status().ToString();
+  };
+  EXPECT_EQ(resolve("10.1.2.3"), "10.1.2.3");
+  EXPECT_EQ(resolve("::1"), "::1");
+  EXPECT_EQ(resolve("fd00:0:0::0001"), "fd00::1");
+  auto local = ResolveFirstAddress("localhost");  // /etc/hosts: no query leaves the machine
+  ASSERT_TRUE(local.ok()) << local.status().ToString();
+  EXPECT_TRUE(*local == "127.0.0.1" || *local == "::1") << *local;
+}
+
 TEST(Digest, StableAndSensitive) {
   EXPECT_EQ(Digest("abc"), Digest("abc"));
   EXPECT_NE(Digest("abc"), Digest("abd"));

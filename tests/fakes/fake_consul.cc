@@ -126,7 +126,11 @@ bool ReadSome(int fd, std::string* buf) {
 
 FakeConsul::~FakeConsul() { Stop(); }
 
-Status FakeConsul::Start() {
+Status FakeConsul::Start(uint16_t port) {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = false;  // a restart after Stop()
+  }
   listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (listen_fd_ < 0) return ErrnoStatus("fake consul socket", errno);
   int one = 1;
@@ -134,11 +138,12 @@ Status FakeConsul::Start() {
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
   socklen_t len = sizeof(a);
   if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 ||
       listen(listen_fd_, 64) != 0 ||
       getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-    return ErrnoStatus("fake consul bind 127.0.0.1:0", errno);
+    return ErrnoStatus("fake consul bind 127.0.0.1:" + std::to_string(port), errno);
   }
   port_ = ntohs(a.sin_port);
   wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

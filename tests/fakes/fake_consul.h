@@ -50,8 +50,9 @@ class FakeConsul {
   FakeConsul(const FakeConsul&) = delete;
   FakeConsul& operator=(const FakeConsul&) = delete;
 
-  // Binds 127.0.0.1:0 and starts serving.
-  Status Start();
+  // Binds 127.0.0.1:<port> (0: any free port) and starts serving. After Stop(), Start(port())
+  // serves the same store again on the same port (an outage that refuses connections).
+  Status Start(uint16_t port = 0);
   void Stop();
   uint16_t port() const { return port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }

@@ -14,13 +14,26 @@
 //       to exit after P seconds (Envoy drains N-1 and shuts it down).
 //   SIGTERM/SIGINT: exit 0 (SIGTERM is ignored with $FAKE_ENVOY_IGNORE_TERM set). SIGUSR1: logged
 //   ("log reopen"). The parent dying: SIGTERM (PR_SET_PDEATHSIG, as Envoy).
+//   A file notlive.<N> in the state dir keeps epoch N initializing (never LIVE: no ready file,
+//   no drain of N-1) for as long as it exists, as an Envoy stuck in init (a cluster that never
+//   warms) would be.
+// Admin endpoint: as Envoy, the address is the config's admin.address.socket_address (served
+// only when it is a 127.x address: the double stays on loopback), or $FAKE_ENVOY_ADMIN
+// (host:port). GET /ready answers 200 "LIVE" once the epoch is initialized, 503
+// "PRE_INITIALIZING" before, 503 "DRAINING" once told to drain; other paths 404. As Envoy's hot
+// restart does (the child's ShutdownAdmin request to its parent), a new epoch first makes the
+// previous epoch close its admin listener, then binds the address itself: /ready always
+// describes the newest epoch.
 // Every invocation appends its argv (tab-separated, argv[0] as given) to <state>/argv.log and
 // its life events to <state>/events.log, for the tests' assertions.
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,6 +42,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -96,6 +110,80 @@ void Cleanup() {
   Cleanup();
   std::fprintf(stderr, "fake_envoy epoch %d: exit %d: %s\n", g_epoch, code, why.c_str());
   std::exit(code);
+}
+
+// The admin address: $FAKE_ENVOY_ADMIN, else the config's admin.address.socket_address when it
+// is on loopback. "" = no admin endpoint.
+std::string AdminAddress(const std::string& cfg) {
+  if (const char* env = std::getenv("FAKE_ENVOY_ADMIN")) return env;
+  size_t admin = cfg.find("\"admin\"");
+  if (admin == std::string::npos) return "";
+  size_t sa = cfg.find("\"socket_address\"", admin);
+  if (sa == std::string::npos) return "";
+  size_t open = cfg.find('{', sa), close = cfg.find('}', sa);
+  if (open == std::string::npos || close == std::string::npos || close < open) return "";
+  std::string block = cfg.substr(open, close - open);
+  std::smatch host, port;
+  if (!std::regex_search(block, host, std::regex(R"re("address"\s*:\s*"([^"]*)")re")) ||
+      !std::regex_search(block, port, std::regex(R"re("port_value"\s*:\s*([0-9]+))re"))) {
+    return "";
+  }
+  if (host[1].str().rfind("127.", 0) != 0) {
+    Event("admin " + host[1].str() + ":" + port[1].str() + " is not loopback: not served");
+    return "";
+  }
+  return host[1].str() + ":" + port[1].str();
+}
+
+int ListenOn(const std::string& hostport) {
+  size_t colon = hostport.rfind(':');
+  if (colon == std::string::npos) return -1;
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(std::atoi(hostport.c_str() + colon + 1)));
+  if (inet_pton(AF_INET, hostport.substr(0, colon).c_str(), &a.sin_addr) != 1) return -1;
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 || listen(fd, 16) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// One admin request per connection, answered at once (bounded: 1 s to read the request line).
+void ServeAdmin(int listen_fd, const std::string& state) {
+  int c = accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+  if (c < 0) return;
+  std::string req;
+  char buf[1024];
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  while (req.find("\r\n\r\n") == std::string::npos && req.size() < 8192 &&
+         std::chrono::steady_clock::now() < until) {
+    pollfd p{c, POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0) continue;
+    ssize_t n = read(c, buf, sizeof(buf));
+    if (n <= 0) break;
+    req.append(buf, static_cast<size_t>(n));
+  }
+  std::string path;
+  if (size_t sp = req.find(' '); sp != std::string::npos) {
+    path = req.substr(sp + 1, req.find(' ', sp + 1) - sp - 1);
+  }
+  int code = 404;
+  std::string body = "not found\n";
+  if (path == "/ready") {
+    code = state == "LIVE" ? 200 : 503;
+    body = state + "\n";
+  }
+  std::string resp =
+      "HTTP/1.1 " + std::to_string(code) + (code == 200 ? " OK" : " Error") +
+      "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\nConnection: close\r\n\r\n" + body;
+  ssize_t n = write(c, resp.data(), resp.size());
+  (void)n;
+  close(c);
 }
 
 }  // namespace
@@ -189,6 +277,27 @@ int main(int argc, char** argv) {
   if (!ok) Exit(1, "cannot read config " + config);
   if (cfg.find(marker) != std::string::npos) Exit(1, "config rejected (marker)");
 
+  // Admin: the previous epoch gives the address up (SIGUSR2 with -1), then this one binds it.
+  int admin_fd = -1;
+  std::string admin = AdminAddress(cfg);
+  if (!admin.empty()) {
+    if (newest >= 0) {
+      if (pid_t p = LivePid(newest); p > 0) {
+        union sigval v;
+        v.sival_int = -1;
+        sigqueue(p, SIGUSR2, v);
+      }
+    }
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while ((admin_fd = ListenOn(admin)) < 0 && std::chrono::steady_clock::now() < give_up) {
+      poll(nullptr, 0, 20);  // the previous epoch is closing its listener
+    }
+    if (admin_fd < 0) Exit(1, "cannot listen on admin " + admin);
+    Event("admin on " + admin);
+  }
+  bool draining = false;
+  const std::string notlive = g_state + "/notlive." + std::to_string(g_epoch);
+
   using Clock = std::chrono::steady_clock;
   const char* init_env = std::getenv("FAKE_ENVOY_INIT_MS");
   auto ready_at = Clock::now() + std::chrono::milliseconds(init_env ? std::atoi(init_env) : 200);
@@ -196,7 +305,7 @@ int main(int argc, char** argv) {
   Clock::time_point exit_at = Clock::time_point::max();
   for (;;) {
     auto now = Clock::now();
-    if (!ready && now >= ready_at) {
+    if (!ready && now >= ready_at && !Exists(notlive)) {
       if (Exists(g_state + "/crash." + std::to_string(g_epoch))) Exit(1, "told to crash");
       ready = true;
       WriteFileNow(ReadyFile(g_epoch), "1");
@@ -217,6 +326,8 @@ int main(int argc, char** argv) {
         }
       }
     }
+    // While held by notlive.<N>, look again every 50 ms.
+    if (!ready && now >= ready_at) ready_at = now + std::chrono::milliseconds(50);
     auto deadline = std::min(ready ? exit_at : ready_at, exit_at);
     int ms =
         deadline == Clock::time_point::max()
@@ -226,10 +337,13 @@ int main(int argc, char** argv) {
                   1;
     if (ms > 1000) ms = 1000;
     if (ms < 0) ms = 0;
-    pollfd p{sfd, POLLIN, 0};
-    if (poll(&p, 1, ms) > 0) {
+    pollfd p[2] = {{sfd, POLLIN, 0}, {admin_fd, POLLIN, 0}};
+    if (poll(p, admin_fd >= 0 ? 2 : 1, ms) > 0) {
+      if (admin_fd >= 0 && (p[1].revents & POLLIN)) {
+        ServeAdmin(admin_fd, draining ? "DRAINING" : ready ? "LIVE" : "PRE_INITIALIZING");
+      }
       signalfd_siginfo info;
-      if (read(sfd, &info, sizeof(info)) == sizeof(info)) {
+      if ((p[0].revents & POLLIN) && read(sfd, &info, sizeof(info)) == sizeof(info)) {
         int sig = static_cast<int>(info.ssi_signo);
         if (sig == SIGTERM && std::getenv("FAKE_ENVOY_IGNORE_TERM")) {
           Event("ignoring SIGTERM");
@@ -238,7 +352,12 @@ int main(int argc, char** argv) {
         if (sig == SIGTERM || sig == SIGINT) Exit(0, std::string("signal ") + strsignal(sig));
         if (sig == SIGUSR1) {
           Event("usr1 (log reopen)");
+        } else if (sig == SIGUSR2 && info.ssi_int < 0) {
+          if (admin_fd >= 0) close(admin_fd);
+          admin_fd = -1;
+          Event("admin shut down (a new epoch takes it)");
         } else if (sig == SIGUSR2) {
+          draining = true;
           Event("draining; exit in " + std::to_string(info.ssi_int) + " s");
           exit_at = Clock::now() + std::chrono::seconds(info.ssi_int);
         }
