@@ -24,7 +24,7 @@ go build -o "$BUILD/tmplbench" "$SRC/bench/tmpl/go/bench.go"
 
 echo "== machine: $(nproc) cores; $(lscpu | grep 'Model name' | sed 's/ \+/ /g'); $(go version)"
 echo "== ours: vs::tmpl (Google Benchmark)"
-VS_TMPL_BENCH_DIR="$WORK" "$BUILD/bench/tmpl/tmpl_bench" --benchmark_min_time=1
+VS_SOURCE_DIR="$SRC" VS_TMPL_BENCH_DIR="$WORK" "$BUILD/bench/tmpl/tmpl_bench" --benchmark_min_time=1
 echo "== Go text/template (timing loops, wall and process CPU per run)"
 "$BUILD/tmplbench" -bench "$WORK"
 

@@ -61,7 +61,7 @@ vs::tmpl::Value EnvoydData(int cores) {
   Value::List list;
   std::vector<std::string> rr;
   for (int i = 0; i < cores; ++i) {
-    char host[32], slot[8], id[40];
+    char host[48], slot[16], id[48];
     std::snprintf(host, sizeof(host), "10.%d.%d.%d", i / 65536, (i / 256) % 256, i % 256);
     std::snprintf(slot, sizeof(slot), "%04x", i + 1);
     std::snprintf(id, sizeof(id), "vcore_vcore.%d.q3l0", i + 1);

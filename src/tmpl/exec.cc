@@ -1,6 +1,7 @@
 // The executor: text/template/exec.go over our tree and Value model.
 #include <algorithm>
 #include <iterator>
+#include <memory>
 #include <span>
 
 #include "tmpl/builtins.h"
@@ -702,12 +703,24 @@ class Exec {
     }
     // Small-vector of arguments: most calls have few.
     // Arguments live on the stack for the usual few; a vector beyond that.
-    Value small[6];
+    // Constructed only as many as needed (most calls have one or two).
+    constexpr size_t kSmall = 6;
+    alignas(Value) unsigned char small[kSmall * sizeof(Value)];
     std::vector<Value> large;
-    std::span<Value> argv(small, num_in);
-    if (num_in > std::size(small)) {
+    std::span<Value> argv;
+    struct Destroy {
+      Value* v;
+      size_t n;
+      ~Destroy() { std::destroy_n(v, n); }
+    } destroy{nullptr, 0};
+    if (num_in > kSmall) {
       large.resize(num_in);
       argv = std::span<Value>(large);
+    } else {
+      Value* v =
+          std::uninitialized_value_construct_n(reinterpret_cast<Value*>(small), num_in) - num_in;
+      destroy = {v, num_in};
+      argv = std::span<Value>(v, num_in);
     }
     size_t i = 0;
     for (; i < num_fixed && i < nargs; ++i) {

@@ -1029,8 +1029,41 @@ class Printer {
     Pad(std::string_view(num).substr(1));
   }
 
+  void PrintScalar(const Value& v, char32_t verb) {
+    switch (v.kind()) {
+      case Value::Kind::kInvalid:
+      case Value::Kind::kNil:
+        buf_->append(sharp_v_ ? "interface {}(nil)" : "<nil>");
+        return;
+      case Value::Kind::kBool:
+        FmtBool(v.as_bool(), verb, v);
+        return;
+      case Value::Kind::kInt:
+      case Value::Kind::kInt64:
+      case Value::Kind::kUint:
+        FmtInteger(v, verb);
+        return;
+      case Value::Kind::kFloat:
+        FmtFloatVerb(v, verb);
+        return;
+      case Value::Kind::kComplex:
+        FmtComplex(v, verb);
+        return;
+      case Value::Kind::kString:
+        FmtString(v.as_string(), verb, &v);
+        return;
+      case Value::Kind::kList:
+      case Value::Kind::kMap:
+        return;  // PrintValue's
+    }
+  }
+
   // Iterative (an explicit work stack), so that deeply nested data needs no native stack.
   void PrintValue(const Value& root, char32_t verb, int depth) {
+    if (root.kind() != Value::Kind::kList && root.kind() != Value::Kind::kMap) {
+      PrintScalar(root, verb);  // no work stack (and no allocation) for the usual scalar
+      return;
+    }
     struct Item {
       const Value* v = nullptr;          // a value to print, or
       const char* lit = nullptr;         // literal text, or
@@ -1053,24 +1086,14 @@ class Printer {
       switch (v.kind()) {
         case Value::Kind::kInvalid:
         case Value::Kind::kNil:
-          buf_->append(sharp_v_ ? "interface {}(nil)" : "<nil>");
-          break;
         case Value::Kind::kBool:
-          FmtBool(v.as_bool(), verb, v);
-          break;
         case Value::Kind::kInt:
         case Value::Kind::kInt64:
         case Value::Kind::kUint:
-          FmtInteger(v, verb);
-          break;
         case Value::Kind::kFloat:
-          FmtFloatVerb(v, verb);
-          break;
         case Value::Kind::kComplex:
-          FmtComplex(v, verb);
-          break;
         case Value::Kind::kString:
-          FmtString(v.as_string(), verb, &v);
+          PrintScalar(v, verb);
           break;
         case Value::Kind::kList: {
           const auto& l = v.as_list();

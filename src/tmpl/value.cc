@@ -12,11 +12,10 @@
 
 namespace vs::tmpl {
 
-Value::~Value() {
+void Value::FreeTree() {
   auto owns_container = [](const Value& v) {
     return (v.kind_ == Kind::kList || v.kind_ == Kind::kMap) && v.p_ && v.p_.use_count() == 1;
   };
-  if (!owns_container(*this)) return;
   // Sole owner: detach every uniquely owned descendant container onto a work list, so each one
   // is freed with its children already emptied of containers (one level deep at most).
   std::vector<std::pair<Kind, std::shared_ptr<const void>>> work;

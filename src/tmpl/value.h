@@ -47,7 +47,9 @@ class Value {
   Value() noexcept {}  // kInvalid
   // Frees nested lists and maps without recursion: JSON may nest 10,000 levels (Go's limit),
   // and a recursive free that deep overflows small stacks and sanitizer shadow stacks.
-  ~Value();
+  ~Value() {
+    if ((kind_ == Kind::kList || kind_ == Kind::kMap) && p_ && p_.use_count() == 1) FreeTree();
+  }
   Value(const Value&) = default;
   Value(Value&&) noexcept = default;
   Value& operator=(const Value&) = default;
@@ -107,6 +109,7 @@ class Value {
 
  private:
   static constexpr uint8_t kStringElems = 1;  // tag_ of a []string
+  void FreeTree();  // the destructor's slow path: sole owner of a list or map
   explicit Value(Kind k) : kind_(k) {}
   const List& elems() const { return *static_cast<const List*>(p_.get()); }
   Kind kind_ = Kind::kInvalid;

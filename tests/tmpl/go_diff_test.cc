@@ -213,7 +213,9 @@ TEST_F(GoDiffTest, RenderCommandMatchesGoProcess) {
     std::string go_out = testing::Run(Oracle() + args + " 2>/dev/null", &go_rc);
     std::string our_out = testing::Run(ours_bin + args + " 2>/dev/null", &our_rc);
     EXPECT_EQ(go_rc == 0, our_rc == 0);
-    if (go_rc == 0) EXPECT_EQ(our_out, go_out);
+    if (go_rc == 0) {
+      EXPECT_EQ(our_out, go_out);
+    }
   }
   // Bad JSON data and a missing file fail on both sides.
   testing::TempDir dir;
