@@ -143,22 +143,19 @@ tmpl::Value CoreValue(const Core& c) {
   using tmpl::Value;
   Value::Map m;
   m.reserve(4);
-  m.emplace_back("Host", Value::String(c.host));
-  m.emplace_back("Id", Value::String(c.id));
+  m.emplace_back("Host", Value::String(std::string(c.host)));
+  m.emplace_back("Id", Value::String(std::string(c.id)));
   m.emplace_back("Port", Value::Float(c.port));
-  m.emplace_back("Slot", Value::String(c.slot));
+  m.emplace_back("Slot", Value::String(std::string(c.slot)));
   return Value::MakeMap(std::move(m));
 }
 
-// Whether a map built by CoreValue holds exactly `c`; its order against `c` otherwise
-// (Assignment order: slot, then host).
-int CompareCore(const tmpl::Value& v, const Core& c) {
-  const auto& m = v.as_map();
-  if (int r = m[3].second.as_string().compare(c.slot); r != 0) return r;
-  if (int r = m[0].second.as_string().compare(c.host); r != 0) return r;
-  if (int r = m[1].second.as_string().compare(c.id); r != 0) return r;
-  double port = m[2].second.as_float();
-  return port < c.port ? -1 : port > c.port ? 1 : 0;
+// Assignment order (slot, then host), refined by id and port: 0 only for equal cores.
+int CompareCore(const Core& x, const Core& y) {
+  if (int r = x.slot.compare(y.slot); r != 0) return r;
+  if (int r = x.host.compare(y.host); r != 0) return r;
+  if (int r = x.id.compare(y.id); r != 0) return r;
+  return x.port < y.port ? -1 : x.port > y.port ? 1 : 0;
 }
 
 tmpl::Value TopLevel(const TemplateData& d, tmpl::Value cores, tmpl::Value rr) {
@@ -187,43 +184,57 @@ const Assignment& AssignmentOf(const TemplateData& d) {
 tmpl::Value TemplateDataValue(const TemplateData& d) {
   using tmpl::Value;
   const Assignment& a = AssignmentOf(d);
-  Value::List cores;
+  Value::List cores, rr;
   cores.reserve(a.cores.size());
   for (const auto& c : a.cores) cores.push_back(CoreValue(c));
-  return TopLevel(d, Value::MakeList(std::move(cores)), Value::StringList(a.rr));
+  rr.reserve(a.rr.size());
+  for (const auto& s : a.rr) rr.push_back(Value::String(std::string(s)));
+  return TopLevel(d, Value::MakeList(std::move(cores)), Value::MakeList(std::move(rr)));
 }
 
 tmpl::Value TemplateDataCache::Build(const TemplateData& d) {
   using tmpl::Value;
   const Assignment& a = AssignmentOf(d);
-  // Both sequences are sorted the same way as before: one merge walk each.
-  std::vector<Value> cores;
+  // Both sequences are sorted as before: one merge walk each, comparing the previous
+  // assignment's strings (kept alive by its arena) with the new ones.
+  // prev_cores_/prev_rr_ are valid lists exactly when prev_ has cores/addresses.
+  Value::List cores;
   cores.reserve(a.cores.size());
   size_t j = 0;
   for (const auto& c : a.cores) {
     int r = -1;
-    while (j < cores_.size() && (r = CompareCore(cores_[j], c)) < 0) ++j;
-    if (j < cores_.size() && r == 0) {
-      cores.push_back(cores_[j++]);
+    while (j < prev_.cores.size() && (r = CompareCore(prev_.cores[j], c)) < 0) ++j;
+    if (j < prev_.cores.size() && r == 0) {
+      cores.push_back(prev_cores_.as_list()[j++]);
     } else {
       cores.push_back(CoreValue(c));
     }
   }
-  std::vector<Value> rr;
+  Value::List rr;
   rr.reserve(a.rr.size());
   j = 0;
   for (const auto& s : a.rr) {
     int r = -1;
-    while (j < rr_.size() && (r = rr_[j].as_string().compare(s)) < 0) ++j;
-    if (j < rr_.size() && r == 0) {
-      rr.push_back(rr_[j++]);
+    while (j < prev_.rr.size() && (r = prev_.rr[j].compare(s)) < 0) ++j;
+    if (j < prev_.rr.size() && r == 0) {
+      rr.push_back(prev_rr_.as_list()[j++]);
     } else {
-      rr.push_back(Value::String(s));
+      rr.push_back(Value::String(std::string(s)));
     }
   }
-  cores_ = cores;
-  rr_ = rr;
-  return TopLevel(d, Value::MakeList(std::move(cores)), Value::MakeList(std::move(rr)));
+  Value cores_list = Value::MakeList(std::move(cores));
+  Value rr_list = Value::MakeList(std::move(rr));
+  // Only an arena-backed assignment is kept: the views of a hand-built one may not outlive
+  // this call.
+  if (a.arena) {
+    prev_ = a;
+    prev_cores_ = cores_list;
+    prev_rr_ = rr_list;
+  } else {
+    prev_ = Assignment();
+    prev_cores_ = prev_rr_ = Value();
+  }
+  return TopLevel(d, std::move(cores_list), std::move(rr_list));
 }
 
 StatusOr<std::unique_ptr<Renderer>> LoadTemplateRenderer(const std::string& path) {

@@ -42,8 +42,9 @@ class TemplateDataCache {
   tmpl::Value Build(const TemplateData& d);
 
  private:
-  std::vector<tmpl::Value> cores_;  // the previous rendering's Cores, in Assignment order
-  std::vector<tmpl::Value> rr_;     // the previous rendering's VolthaRR, bytewise order
+  Assignment prev_;         // the previous rendering's assignment (shared arena)
+  tmpl::Value prev_cores_;  // its Cores list, one map per prev_.cores entry (or invalid)
+  tmpl::Value prev_rr_;     // its VolthaRR list, one string per prev_.rr entry (or invalid)
 };
 
 // The real renderer: a parsed Go text/template (vs::tmpl) fed TemplateDataValue.

@@ -225,7 +225,7 @@ Outcome Engine::Process(const std::string& value, bool force, Status* error) {
   bool wrote = false;
   if (opts_.mode == Mode::kEds) {
     std::string version;
-    for (const auto& r : a->rr) version += r + ",";
+    for (const auto& r : a->rr) version.append(r).push_back(',');
     std::string eds = EdsResponseJson(*a, opts_.eds_cluster, Digest(version));
     if (eds != eds_in_force_ || force) {
       Status st = WriteValidated(opts_.eds_path, eds, false);

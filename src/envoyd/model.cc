@@ -15,8 +15,9 @@ namespace vs::envoyd {
 
 std::string Core::Address() const {
   std::string p = std::to_string(port);
-  if (host.find(':') != std::string::npos) return "[" + host + "]:" + p;
-  return host + ":" + p;
+  std::string h(host);
+  if (host.find(':') != std::string_view::npos) return "[" + h + "]:" + p;
+  return h + ":" + p;
 }
 
 bool ValidHost(std::string_view host) {
@@ -42,63 +43,32 @@ bool ValidHost(std::string_view host) {
 
 namespace {
 
-// The "host:port" strings of every core, built once into one buffer and sorted as small keys:
-// the first 16 bytes as a big-endian 128-bit integer (zero-padded: hosts hold no NUL, so the
-// padding orders a prefix first, as bytewise comparison does), the rest by memcmp on a tie.
-// Fills a.rr (unique, bytewise order) and a.rr_core (a core of each address).
-void SortAddresses(Assignment* a) {
+// A string in the arena being built: views are made only once it stops growing.
+struct Span {
+  uint32_t off = 0, len = 0;
+};
+
+struct RawCore {
+  Span slot, id, host;
+};
+
+// A "host:port" address as a sort key: the first 16 bytes as a big-endian 128-bit integer
+// (zero-padded: hosts hold no NUL, so the padding orders a prefix first, as bytewise
+// comparison does), the rest compared by memcmp on a tie.
+struct AddressKey {
+  unsigned __int128 prefix;
+  Span addr;
+  uint32_t core;
+};
+
+unsigned __int128 Prefix16(const char* p, size_t n) {
   static_assert(std::endian::native == std::endian::little, "the keys are built by bswap");
-  char port_buf[8];
-  auto [pend, ec] = std::to_chars(port_buf, port_buf + sizeof(port_buf),
-                                  a->cores.empty() ? 0 : a->cores.front().port);
-  (void)ec;
-  std::string arena;
-  arena.reserve(a->cores.size() * 24);
-  struct Key {
-    unsigned __int128 prefix;
-    uint32_t off, len, core;
-  };
-  std::vector<Key> keys;
-  keys.reserve(a->cores.size());
-  for (size_t i = 0; i < a->cores.size(); ++i) {
-    const Core& c = a->cores[i];
-    size_t off = arena.size();
-    bool v6 = c.host.find(':') != std::string::npos;
-    if (v6) arena.push_back('[');
-    arena.append(c.host);
-    if (v6) arena.push_back(']');
-    arena.push_back(':');
-    if (c.port == a->cores.front().port) {
-      arena.append(port_buf, pend);
-    } else {
-      arena.append(std::to_string(c.port));
-    }
-    Key k{0, static_cast<uint32_t>(off), static_cast<uint32_t>(arena.size() - off),
-          static_cast<uint32_t>(i)};
-    unsigned char b[16] = {0};
-    std::memcpy(b, arena.data() + off, std::min<size_t>(k.len, 16));
-    uint64_t hi, lo;
-    std::memcpy(&hi, b, 8);
-    std::memcpy(&lo, b + 8, 8);
-    k.prefix =
-        (static_cast<unsigned __int128>(__builtin_bswap64(hi)) << 64) | __builtin_bswap64(lo);
-    keys.push_back(k);
-  }
-  auto view = [&arena](const Key& k) { return std::string_view(arena.data() + k.off, k.len); };
-  std::sort(keys.begin(), keys.end(), [&view](const Key& x, const Key& y) {
-    if (x.prefix != y.prefix) return x.prefix < y.prefix;
-    if (x.len <= 16 && y.len <= 16) return x.len < y.len;
-    return view(x) < view(y);
-  });
-  a->rr.reserve(keys.size());
-  a->rr_core.reserve(keys.size());
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (i > 0 && keys[i].prefix == keys[i - 1].prefix && view(keys[i]) == view(keys[i - 1])) {
-      continue;
-    }
-    a->rr.emplace_back(view(keys[i]));
-    a->rr_core.push_back(keys[i].core);
-  }
+  unsigned char b[16] = {0};
+  std::memcpy(b, p, std::min<size_t>(n, 16));
+  uint64_t hi, lo;
+  std::memcpy(&hi, b, 8);
+  std::memcpy(&lo, b + 8, 8);
+  return (static_cast<unsigned __int128>(__builtin_bswap64(hi)) << 64) | __builtin_bswap64(lo);
 }
 
 }  // namespace
@@ -121,7 +91,16 @@ StatusOr<Assignment> ParseAssignment(std::string_view json, uint16_t core_port) 
     return ResourceExhausted("assignment has more than " + std::to_string(kMaxCores) + " entries");
   }
   Assignment a;
-  a.cores.reserve(obj.size());
+  // Every string of the result lives in one arena: one allocation instead of three per core.
+  auto arena = std::make_shared<std::string>();
+  arena->reserve(json.size() + obj.size() * 16);
+  auto put = [&arena](std::string_view s) {
+    Span sp{static_cast<uint32_t>(arena->size()), static_cast<uint32_t>(s.size())};
+    arena->append(s);
+    return sp;
+  };
+  std::vector<RawCore> raw;
+  raw.reserve(obj.size());
   for (auto field : obj) {
     simdjson::dom::element v = field.value;
     if (v.is_null()) {
@@ -149,22 +128,62 @@ StatusOr<Assignment> ParseAssignment(std::string_view json, uint16_t core_port) 
       a.warnings.push_back("slot " + std::string(field.key) + ": invalid host");
       continue;
     }
-    Core& c = a.cores.emplace_back();
-    c.slot.assign(field.key);
     std::string_view id;
-    if (!entry["id"].get_string().get(id)) c.id.assign(id);
-    c.host.assign(host);
-    c.port = core_port;
+    if (entry["id"].get_string().get(id)) id = {};
+    RawCore& c = raw.emplace_back();
+    c.slot = put(field.key);
+    c.id = put(id);
+    c.host = put(host);
   }
-  auto by_slot = [](const Core& x, const Core& y) {
-    int c = x.slot.compare(y.slot);
-    return c != 0 ? c < 0 : x.host < y.host;
+  auto view = [&arena](Span s) { return std::string_view(arena->data() + s.off, s.len); };
+  auto by_slot = [&view](const RawCore& x, const RawCore& y) {
+    int c = view(x.slot).compare(view(y.slot));
+    return c != 0 ? c < 0 : view(x.host) < view(y.host);
   };
   // Leaders write the slots in order: a linear check saves the sort's many compares.
-  if (!std::is_sorted(a.cores.begin(), a.cores.end(), by_slot)) {
-    std::sort(a.cores.begin(), a.cores.end(), by_slot);
+  if (!std::is_sorted(raw.begin(), raw.end(), by_slot)) {
+    std::sort(raw.begin(), raw.end(), by_slot);
   }
-  SortAddresses(&a);
+
+  // The "host:port" strings, appended to the arena, sorted as keys, de-duplicated.
+  char port_buf[8];
+  auto [port_end, ec] = std::to_chars(port_buf, port_buf + sizeof(port_buf), core_port);
+  (void)ec;
+  std::string_view port(port_buf, static_cast<size_t>(port_end - port_buf));
+  std::vector<AddressKey> keys;
+  keys.reserve(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    uint32_t off = static_cast<uint32_t>(arena->size());
+    std::string_view host = view(raw[i].host);
+    bool v6 = host.find(':') != std::string_view::npos;
+    if (v6) arena->push_back('[');
+    arena->append(host);
+    if (v6) arena->push_back(']');
+    arena->push_back(':');
+    arena->append(port);
+    Span addr{off, static_cast<uint32_t>(arena->size() - off)};
+    keys.push_back({Prefix16(arena->data() + off, addr.len), addr, static_cast<uint32_t>(i)});
+  }
+  std::sort(keys.begin(), keys.end(), [&view](const AddressKey& x, const AddressKey& y) {
+    if (x.prefix != y.prefix) return x.prefix < y.prefix;
+    if (x.addr.len <= 16 && y.addr.len <= 16) return x.addr.len < y.addr.len;
+    return view(x.addr) < view(y.addr);
+  });
+
+  // The arena is complete: views into it stay valid for as long as it lives.
+  a.cores.reserve(raw.size());
+  for (const auto& c : raw) a.cores.push_back({view(c.slot), view(c.id), view(c.host), core_port});
+  a.rr.reserve(keys.size());
+  a.rr_core.reserve(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (i > 0 && keys[i].prefix == keys[i - 1].prefix &&
+        view(keys[i].addr) == view(keys[i - 1].addr)) {
+      continue;
+    }
+    a.rr.push_back(view(keys[i].addr));
+    a.rr_core.push_back(keys[i].core);
+  }
+  a.arena = std::move(arena);
   return a;
 }
 

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,21 +26,25 @@ namespace vs::envoyd {
 inline constexpr size_t kMaxAssignmentBytes = 16 << 20;
 inline constexpr size_t kMaxCores = 100000;
 
+// The strings of a parsed assignment are views into its `arena` (one allocation for all of
+// them). An Assignment may be copied and moved freely: the arena is shared and immutable.
+// Cores built by hand (tests) may view any string that outlives them.
 struct Core {
-  std::string slot;  // the JSON key, e.g. "0001"
-  std::string id;    // "" when absent or not a string
-  std::string host;  // without brackets
+  std::string_view slot;  // the JSON key, e.g. "0001"
+  std::string_view id;    // "" when absent or not a string
+  std::string_view host;  // without brackets
   uint16_t port = 0;
   // "host:port", "[v6]:port" for IPv6.
   std::string Address() const;
 };
 
 struct Assignment {
-  std::vector<Core> cores;            // valid entries, sorted by slot then address
-  std::vector<std::string> rr;        // unique "host:port", sorted bytewise (VolthaRR)
-  std::vector<uint32_t> rr_core;      // for each rr entry, the index of a core with it
-  size_t skipped = 0;                 // null slots and invalid entries
-  std::vector<std::string> warnings;  // one per skipped non-null entry (for the log)
+  std::vector<Core> cores;                   // valid entries, sorted by slot then host
+  std::vector<std::string_view> rr;          // unique "host:port", sorted bytewise (VolthaRR)
+  std::vector<uint32_t> rr_core;             // for each rr entry, the index of a core with it
+  size_t skipped = 0;                        // null slots and invalid entries
+  std::vector<std::string> warnings;         // one per skipped non-null entry (for the log)
+  std::shared_ptr<const std::string> arena;  // owns every view above (ParseAssignment)
 };
 
 // Parses the assignment JSON. Non-object top level, invalid JSON or size limits: an error

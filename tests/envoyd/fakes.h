@@ -50,7 +50,7 @@ class FakeRenderer : public Renderer {
     ++calls;
     if (fail) return InvalidArgument("template: t:1:2: executing: boom");
     std::string out = "vip=" + d.voltha_vip + " grpc=" + d.grpc_port + " rr=";
-    for (const auto& r : d.assignment->rr) out += r + ",";
+    for (const auto& r : d.assignment->rr) out.append(r).push_back(',');
     return out + "\n";
   }
   bool fail = false;

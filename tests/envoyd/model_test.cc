@@ -13,7 +13,8 @@ namespace {
 std::vector<std::string> Rr(const std::string& json) {
   auto a = ParseAssignment(json, 50556);
   EXPECT_TRUE(a.ok()) << a.status().ToString();
-  return a.ok() ? a->rr : std::vector<std::string>{"<error>"};
+  return a.ok() ? std::vector<std::string>(a->rr.begin(), a->rr.end())
+                : std::vector<std::string>{"<error>"};
 }
 
 TEST(ParseAssignment, DesignExample) {
@@ -21,7 +22,8 @@ TEST(ParseAssignment, DesignExample) {
       "0002": {"id": "vcore_vcore.2.8m8v", "host": "172.29.19.5"}, "0003": null})",
                            50556);
   ASSERT_TRUE(a.ok());
-  EXPECT_EQ(a->rr, (std::vector<std::string>{"172.29.19.4:50556", "172.29.19.5:50556"}));
+  EXPECT_EQ(std::vector<std::string>(a->rr.begin(), a->rr.end()),
+            (std::vector<std::string>{"172.29.19.4:50556", "172.29.19.5:50556"}));
   ASSERT_EQ(a->cores.size(), 2u);
   EXPECT_EQ(a->cores[0].slot, "0001");
   EXPECT_EQ(a->cores[0].id, "vcore_vcore.1.q3l0");
@@ -40,7 +42,8 @@ TEST(ParseAssignment, NeverBorrowsAnotherEntrysHost) {
   // The original reused the previous entry's host for an entry without one.
   auto a = ParseAssignment(R"({"0001":{"id":"a","host":"10.0.0.1"},"0002":{"id":"b"}})", 1);
   ASSERT_TRUE(a.ok());
-  EXPECT_EQ(a->rr, (std::vector<std::string>{"10.0.0.1:1"}));
+  EXPECT_EQ(std::vector<std::string>(a->rr.begin(), a->rr.end()),
+            (std::vector<std::string>{"10.0.0.1:1"}));
   EXPECT_EQ(a->skipped, 1u);
   EXPECT_EQ(a->warnings.size(), 1u);
 }
@@ -156,7 +159,7 @@ TEST(ParseAssignment, AddressOrderIsAPlainBytewiseSort) {
     want.erase(std::unique(want.begin(), want.end()), want.end());
     auto a = ParseAssignment(json, port);
     ASSERT_TRUE(a.ok()) << a.status().ToString();
-    EXPECT_EQ(a->rr, want) << port;
+    EXPECT_EQ(std::vector<std::string>(a->rr.begin(), a->rr.end()), want) << port;
     ASSERT_EQ(a->rr_core.size(), a->rr.size());
     for (size_t i = 0; i < a->rr.size(); ++i) {
       EXPECT_EQ(a->cores[a->rr_core[i]].Address(), a->rr[i]);
