@@ -150,6 +150,11 @@ StatusOr<Assignment> ParseAssignment(std::string_view json, uint16_t core_port) 
   auto [port_end, ec] = std::to_chars(port_buf, port_buf + sizeof(port_buf), core_port);
   (void)ec;
   std::string_view port(port_buf, static_cast<size_t>(port_end - port_buf));
+  // The host is copied from the arena into the arena: reserve first, so that no append
+  // reallocates under the view being copied.
+  size_t needed = 0;
+  for (const auto& c : raw) needed += c.host.len + 3 + port.size();
+  arena->reserve(arena->size() + needed);
   std::vector<AddressKey> keys;
   keys.reserve(raw.size());
   for (size_t i = 0; i < raw.size(); ++i) {

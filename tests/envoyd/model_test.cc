@@ -167,6 +167,32 @@ TEST(ParseAssignment, AddressOrderIsAPlainBytewiseSort) {
   }
 }
 
+// Found by the fuzzer: hosts long next to the rest of the JSON made the arena grow while an
+// address was being copied from it (use after free under ASan).
+TEST(ParseAssignment, LongHostsAndKeys) {
+  std::string json = "{";
+  std::vector<std::string> want;
+  for (int i = 0; i < 50; ++i) {
+    std::string host =
+        (i % 2 ? "fd00::" + std::to_string(i)
+               : std::string(200, static_cast<char>('a' + i % 26)) + std::to_string(i));
+    if (i) json += ",";
+    json += "\"" + std::string(100, 'k') + std::to_string(i) + "\":{\"host\":\"" + host + "\"}";
+    want.push_back(host.find(':') != std::string::npos ? "[" + host + "]:50556" : host + ":50556");
+  }
+  json += "}";
+  auto a = ParseAssignment(json, 50556);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(std::vector<std::string>(a->rr.begin(), a->rr.end()), want);
+  auto b = ParseAssignment(R"({"0001":{"host":"fd2222222222222222222222222222222222222222220"},)"
+                           R"("0FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00@(ost":{"host":"[::1]"},)"
+                           R"("002":{"host":"fdccc8cccccccccccccccccccccccc222222200"}})",
+                           50556);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->rr.size(), 3u);
+}
+
 TEST(ParseAssignment, OverLimitsIsAnError) {
   std::string big(kMaxAssignmentBytes + 1, ' ');
   EXPECT_EQ(ParseAssignment(big, 1).status().code(), Code::kResourceExhausted);
