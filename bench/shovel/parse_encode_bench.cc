@@ -59,6 +59,14 @@ void BM_ParseEncode(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
 }
 BENCHMARK(BM_ParseEncode)->Arg(1)->Arg(3)->ArgNames({"shape"});
+// A fixed iteration count, for instruction counts that do not depend on timing:
+//   valgrind --tool=callgrind --toggle-collect='*BM_ParseEncode*' BENCH --benchmark_filter=fixed
+BENCHMARK(BM_ParseEncode)
+    ->Name("BM_ParseEncode/fixed")
+    ->Arg(1)
+    ->Arg(3)
+    ->ArgNames({"shape"})
+    ->Iterations(20000);
 
 }  // namespace
 

@@ -1,4 +1,5 @@
 // shovel: Kafka KPI topic -> Graphite carbon, at least once. See docs/SHOVEL.md.
+#include <malloc.h>
 #include <signal.h>
 
 #include <cstdio>
@@ -11,6 +12,14 @@
 #include "vs_version.h"
 
 int main(int argc, char** argv) {
+  // librdkafka allocates each fetch response (up to fetch.max.bytes) and we allocate carbon
+  // frames in blocks far above glibc's 128 KiB mmap threshold: with the default, every such
+  // block is a fresh mmap whose pages all fault in, about one fault per 4 KiB of Kafka data.
+  // Served from the heap instead, freed blocks are reused. Memory stays bounded by the prefetch
+  // and in-flight limits; the trim threshold only keeps that peak mapped instead of returning
+  // and re-faulting it (docs/PERFORMANCE.md).
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
   // Before any thread starts, so librdkafka's threads never take these signals.
   vs::SignalWatcher signals({SIGTERM, SIGINT, SIGHUP});
   vs::shovel::ParseOutcome parsed = vs::shovel::ParseOptions(argc, argv);

@@ -1,5 +1,6 @@
 #include "graphite/encoder.h"
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -29,18 +30,23 @@ inline size_t PickledNumberSize(double d) {
   return IsInt32(d, &unused) ? 5 : 9;
 }
 
+inline void PutLe32(char* p, uint32_t u) {
+  if constexpr (std::endian::native != std::endian::little) u = __builtin_bswap32(u);
+  std::memcpy(p, &u, 4);
+}
+
 inline char* PutNumber(char* p, double d) {
   int32_t i;
   if (IsInt32(d, &i)) {
-    auto u = static_cast<uint32_t>(i);
     *p++ = '\x4a';  // BININT, little-endian
-    for (int k = 0; k < 4; ++k) *p++ = static_cast<char>(u >> (8 * k));
-  } else {
-    auto u = std::bit_cast<uint64_t>(d);
-    *p++ = '\x47';  // BINFLOAT, big-endian
-    for (int k = 7; k >= 0; --k) *p++ = static_cast<char>(u >> (8 * k));
+    PutLe32(p, static_cast<uint32_t>(i));
+    return p + 4;
   }
-  return p;
+  auto u = std::bit_cast<uint64_t>(d);
+  if constexpr (std::endian::native == std::endian::little) u = __builtin_bswap64(u);
+  *p++ = '\x47';  // BINFLOAT, big-endian
+  std::memcpy(p, &u, 8);
+  return p + 8;
 }
 
 inline bool IsAscii(std::string_view s) {
@@ -129,17 +135,34 @@ FrameEncoder::FrameEncoder(Protocol protocol, size_t max_frame_bytes)
 }
 
 void FrameEncoder::Reset() {
-  buf_.clear();
+  len_ = 0;
   count_ = 0;
   if (protocol_ == Protocol::kPickle) {
-    buf_.append(kHeader, '\0');  // filled in by Finish()
-    buf_.append(kPrologue, kPrologueLen);
+    char* p = Room(kHeader + kPrologueLen);
+    std::memset(p, 0, kHeader);  // filled in by Finish()
+    std::memcpy(p + kHeader, kPrologue, kPrologueLen);
+    len_ += kHeader + kPrologueLen;
   }
+}
+
+char* FrameEncoder::Room(size_t n) {
+  if (len_ + n > buf_.size()) {
+    // Grow the storage in use geometrically, up to what the frame limit can need; the
+    // zero-fill of resize() is paid once per storage byte, not per point.
+    size_t want = std::max({len_ + n, buf_.size() * 2, size_t{4096}});
+    want = std::max(len_ + n, std::min(want, max_ + kTrailerLen));
+    buf_.resize(want);
+  }
+  return buf_.data() + len_;
 }
 
 size_t FrameEncoder::bytes() const {
   if (count_ == 0) return 0;
-  return protocol_ == Protocol::kPickle ? buf_.size() + kTrailerLen : buf_.size();
+  return protocol_ == Protocol::kPickle ? len_ + kTrailerLen : len_;
+}
+
+void FrameEncoder::Recycle(std::string frame) {
+  if (frame.capacity() > spare_.capacity()) spare_ = std::move(frame);
 }
 
 FrameEncoder::Result FrameEncoder::Add(std::string_view path, double timestamp, double value) {
@@ -150,24 +173,23 @@ FrameEncoder::Result FrameEncoder::Add(std::string_view path, double timestamp, 
     if (path.size() > UINT32_MAX) return Result::kRejected;
     size_t need = 1 + 4 + path.size() + PickledNumberSize(timestamp) + PickledNumberSize(value) + 2;
     // The frame's size once this point and the trailer are in.
-    size_t total = buf_.size() + need + kTrailerLen;
+    size_t total = len_ + need + kTrailerLen;
     if (total > max_) {
       size_t alone = kHeader + kPrologueLen + need + kTrailerLen;
       return (count_ == 0 || alone > max_) ? Result::kTooLarge : Result::kFull;
     }
-    size_t old = buf_.size();
-    buf_.resize(old + need);
-    char* p = buf_.data() + old;
-    auto len = static_cast<uint32_t>(path.size());
+    char* const start = Room(need);
+    char* p = start;
     *p++ = '\x58';  // BINUNICODE, u32 little-endian length
-    for (int k = 0; k < 4; ++k) *p++ = static_cast<char>(len >> (8 * k));
+    PutLe32(p, static_cast<uint32_t>(path.size()));
+    p += 4;
     std::memcpy(p, path.data(), path.size());
     p += path.size();
     p = PutNumber(p, timestamp);
     p = PutNumber(p, value);
     *p++ = '\x86';  // TUPLE2 (timestamp, value)
     *p++ = '\x86';  // TUPLE2 (path, (...))
-    buf_.resize(p - buf_.data());
+    len_ += static_cast<size_t>(p - start);
     ++count_;
     return Result::kAppended;
   }
@@ -181,12 +203,14 @@ FrameEncoder::Result FrameEncoder::Add(std::string_view path, double timestamp, 
   size_t nums_len = q - nums;
   size_t line = path.size() + 1 + nums_len;
   if (line > kCarbonMaxLineLength) return Result::kRejected;
-  if (buf_.size() + line > max_) {
+  if (len_ + line > max_) {
     return (count_ == 0 || line > max_) ? Result::kTooLarge : Result::kFull;
   }
-  buf_.append(path);
-  buf_.push_back(' ');
-  buf_.append(nums, nums_len);
+  char* p = Room(line);
+  std::memcpy(p, path.data(), path.size());
+  p[path.size()] = ' ';
+  std::memcpy(p + path.size() + 1, nums, nums_len);
+  len_ += line;
   ++count_;
   return Result::kAppended;
 }
@@ -197,13 +221,17 @@ std::string FrameEncoder::Finish() {
     return {};
   }
   if (protocol_ == Protocol::kPickle) {
-    buf_.append("\x65\x2e", kTrailerLen);  // APPENDS, STOP
-    auto len = static_cast<uint32_t>(buf_.size() - kHeader);
+    std::memcpy(Room(kTrailerLen), "\x65\x2e", kTrailerLen);  // APPENDS, STOP
+    len_ += kTrailerLen;
+    auto len = static_cast<uint32_t>(len_ - kHeader);
     for (int k = 0; k < 4; ++k) buf_[k] = static_cast<char>(len >> (8 * (3 - k)));
   }
+  buf_.resize(len_);
   std::string out = std::move(buf_);
-  buf_ = std::string();
-  buf_.reserve(out.capacity());
+  buf_ = std::move(spare_);
+  spare_ = std::string();
+  buf_.clear();
+  if (buf_.capacity() < out.size()) buf_.reserve(out.capacity());
   Reset();
   return out;
 }

@@ -54,17 +54,25 @@ class FrameEncoder {
   size_t bytes() const;  // size of the frame Finish() would return now
   // Returns the complete frame (empty string if no points) and starts a new one.
   std::string Finish();
+  // Hands back a frame the caller is done with, so its storage is reused by a later frame
+  // instead of a fresh allocation (frames are large; malloc would mmap and page-fault them).
+  void Recycle(std::string frame);
 
   Protocol protocol() const { return protocol_; }
   size_t max_frame_bytes() const { return max_; }
 
  private:
   void Reset();
+  // Makes room for n more bytes at len_ and returns where they go. buf_.size() is only the
+  // storage in use; len_ is the frame's length, so appends never zero-fill per point.
+  char* Room(size_t n);
 
   Protocol protocol_;
   size_t max_;
   size_t count_ = 0;
+  size_t len_ = 0;
   std::string buf_;
+  std::string spare_;
 };
 
 // The plaintext rendering of one number as FrameEncoder writes it (exposed for tests and

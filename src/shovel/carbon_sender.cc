@@ -191,6 +191,7 @@ void CarbonSender::WriteQueued() {
     frames_written_->Inc();
     queued_bytes_ -= q.data.size();
     front_offset_ = 0;
+    encoder_.Recycle(std::move(q.data));
     queue_.pop_front();
   }
 }
