@@ -33,6 +33,9 @@ PartitionList NewList(int size) {
                        &rd_kafka_topic_partition_list_destroy);
 }
 
+// How long a clean group leave may take at shutdown, after delivery is done.
+constexpr int kCloseTimeoutS = 5;
+
 spdlog::level::level_enum SyslogToSpd(int level) {
   if (level <= 3) return spdlog::level::err;
   if (level == 4) return spdlog::level::warn;
@@ -64,6 +67,8 @@ struct Shovel::Impl {
   void CommitNow(bool sync);
   void UpdatePause();
   void SetPaused(bool pause);
+  // Leaves the group (revoke, commit) within `limit`; false when that did not finish.
+  bool CloseConsumer(Duration limit);
   void LogStats();
   void UpdateReadiness();
   // --- librdkafka callbacks (run on this thread, inside consume/poll calls) ---
@@ -498,6 +503,23 @@ void Shovel::Impl::CommitNow(bool sync) {
   }
 }
 
+bool Shovel::Impl::CloseConsumer(Duration limit) {
+  rd_kafka_queue_t* q = rd_kafka_queue_new(consumer.get());
+  bool closed = false;
+  if (rd_kafka_error_t* e = rd_kafka_consumer_close_queue(consumer.get(), q)) {
+    spdlog::warn("kafka: consumer close failed: {}", rd_kafka_error_string(e));
+    rd_kafka_error_destroy(e);
+  } else {
+    TimePoint deadline = clock->Now() + limit;
+    // Serves the revoke (rebalance callback, which commits) while the close runs.
+    while (!(closed = rd_kafka_consumer_closed(consumer.get())) && clock->Now() < deadline) {
+      rd_kafka_queue_poll_callback(q, 100);
+    }
+  }
+  rd_kafka_queue_destroy(q);
+  return closed;
+}
+
 void Shovel::Impl::SetPaused(bool pause) {
   if (pause == paused) return;
   paused = pause;
@@ -657,14 +679,11 @@ Status Shovel::Run(SignalWatcher* signals) {
   // bounded either way, so SIGTERM always ends the process.
   s.AdvanceAndCommit(true, s.kafka_up);
   if (s.dlq) rd_kafka_flush(s.dlq.get(), 1000);
-  // rd_kafka_consumer_close() waits for the group coordinator without a bound: with every
-  // broker down, skip it (the group expires the member after session.timeout.ms).
-  bool closed = s.kafka_up;
-  if (closed) {
-    rd_kafka_consumer_close(s.consumer.get());
-  } else {
-    spdlog::warn("kafka unreachable: leaving the group without a clean close");
-  }
+  // rd_kafka_consumer_close() waits for the group coordinator without a bound, and "Kafka was
+  // up a moment ago" is no promise it still is: close asynchronously and give up after a bound
+  // (the group then expires the member after session.timeout.ms).
+  bool closed = s.kafka_up && s.CloseConsumer(Seconds(kCloseTimeoutS));
+  if (!closed) spdlog::warn("kafka unreachable: leaving the group without a clean close");
   rd_kafka_queue_destroy(s.queue);
   s.queue = nullptr;
   rd_kafka_destroy_flags(s.consumer.release(), closed ? 0 : RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);

@@ -206,6 +206,26 @@ TEST_F(ShovelTest, SigtermWithKafkaDownStillExitsPromptly) {
   EXPECT_EQ(WEXITSTATUS(st), 0);
 }
 
+TEST_F(ShovelTest, SigtermRightAfterKafkaWentDownStillExitsPromptly) {
+  // No pause between the two: shovel has not yet been told the brokers are gone (the error
+  // event is still queued), so it must not trust its last view and wait on a group leave.
+  Expected expected;
+  ProduceRange(producer_.get(), topic_, 0, 100, &expected, "gone");
+  StartShovel();
+  ASSERT_TRUE(AllLanded(expected, carbon_.get(), 60s));
+  // Carbon gone too, with datapoints pending: shovel first waits out its shutdown timeout
+  // without serving Kafka events, as when a whole host goes down.
+  carbon_->Kill();
+  ProduceRange(producer_.get(), topic_, 100, 200, &expected, "gone");
+  ASSERT_TRUE(WaitFor([&] { return Metric("shovel_messages_consumed_total") >= 200; }, 30s));
+  ASSERT_TRUE(kafka_->SetBrokerDown(1, true).ok());
+  auto start = std::chrono::steady_clock::now();
+  int st = shovel_.Stop(40s);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 20s) << "SIGTERM must not wait on Kafka";
+  ASSERT_TRUE(WIFEXITED(st)) << st;
+  EXPECT_EQ(WEXITSTATUS(st), 0);
+}
+
 TEST_F(ShovelTest, SeveralDestinationsRouteByCarbonConsistentHashing) {
   CarbonCache second;
   ASSERT_TRUE(second.Start().ok());
