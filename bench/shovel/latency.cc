@@ -38,15 +38,23 @@ double BigEndianDouble(const uint8_t* p) {
   return d;
 }
 
-// Walks shovel's pickle frame layout (DESIGN.md 2.2) and appends now - value per point.
-void Collect(const uint8_t* p, size_t n, double now, std::vector<double>* lat) {
+struct Sample {
+  double sent_ms;
+  double latency_ms;
+};
+
+// Walks shovel's pickle frame layout (DESIGN.md 2.2) and appends (value, now - value) per point.
+void Collect(const uint8_t* p, size_t n, double now, std::vector<Sample>* lat) {
   size_t i = 4;  // 80 02 5d 28
   while (i < n && p[i] == 'X') {
     uint32_t len;
     std::memcpy(&len, p + i + 1, 4);
     i += 5 + len;
     i += p[i] == 'J' ? 5 : 9;  // timestamp
-    if (p[i] == 'G') lat->push_back(now - BigEndianDouble(p + i + 1));
+    if (p[i] == 'G') {
+      double sent = BigEndianDouble(p + i + 1);
+      lat->push_back({sent, now - sent});
+    }
     i += p[i] == 'J' ? 5 : 9;  // value
     i += 2;                    // 86 86
   }
@@ -78,8 +86,24 @@ int main(int argc, char** argv) {
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   rd_kafka_conf_set(conf, "bootstrap.servers", argv[1], err, sizeof(err));
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
-  std::vector<double> lat;
-  bool warm = false;
+  // LAT_WARMUP (experiment): none, metadata (look the topic up first) or message (one message
+  // delivered before measuring).
+  std::string warmup = std::getenv("LAT_WARMUP") ? std::getenv("LAT_WARMUP") : "metadata";
+  double t0 = NowMs();
+  if (warmup == "metadata") {
+    rd_kafka_topic_t* t = rd_kafka_topic_new(rk, argv[2], nullptr);
+    const rd_kafka_metadata_t* md = nullptr;
+    rd_kafka_metadata(rk, 0, t, &md, 10000);
+    if (md) rd_kafka_metadata_destroy(md);
+    rd_kafka_topic_destroy(t);
+  } else if (warmup == "message") {
+    std::string w = R"({"type":"slice","ts":1700000000,"data":{"lat.warm":{"m":1}}})";
+    rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(argv[2]), RD_KAFKA_V_VALUE(w.data(), w.size()),
+                      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+    rd_kafka_flush(rk, 10000);
+  }
+  std::fprintf(stderr, "warm-up %s: %.1f ms\n", warmup.c_str(), NowMs() - t0);
+  std::vector<Sample> lat;
   std::thread producer([&] {
     auto start = std::chrono::steady_clock::now();
     long msgs = static_cast<long>(rate / 10 * seconds);
@@ -116,7 +140,6 @@ int main(int argc, char** argv) {
       off += 4 + flen;
     }
     buf.erase(0, off);
-    (void)warm;
   }
   producer.join();
   rd_kafka_destroy(rk);
@@ -124,11 +147,29 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "latency: nothing received\n");
     return 1;
   }
-  std::sort(lat.begin(), lat.end());
+  // Where the slow datapoints were sent, in 100 ms buckets from the first send: tells a
+  // start-up effect (first buckets) from periodic stalls.
+  double first = lat.front().sent_ms;
+  for (const auto& s : lat) first = std::min(first, s.sent_ms);
+  std::vector<std::pair<long, std::pair<int, double>>> slow;  // bucket -> (count, max)
+  for (const auto& s : lat) {
+    if (s.latency_ms <= 100) continue;
+    long b = static_cast<long>((s.sent_ms - first) / 100);
+    if (slow.empty() || slow.back().first != b) slow.push_back({b, {0, 0}});
+    slow.back().second.first++;
+    slow.back().second.second = std::max(slow.back().second.second, s.latency_ms);
+  }
+  for (size_t i = 0; i < slow.size() && i < 40; ++i) {
+    std::printf("slow: sent at +%.1f s: %d datapoints over 100 ms, max %.1f ms\n",
+                slow[i].first / 10.0, slow[i].second.first, slow[i].second.second);
+  }
+  std::vector<double> ms;
+  for (const auto& s : lat) ms.push_back(s.latency_ms);
+  std::sort(ms.begin(), ms.end());
   auto pct = [&](double q) {
-    return lat[std::min(lat.size() - 1, static_cast<size_t>(q * lat.size()))];
+    return ms[std::min(ms.size() - 1, static_cast<size_t>(q * ms.size()))];
   };
-  std::printf("datapoints=%zu/%zu p50=%.1fms p99=%.1fms max=%.1fms\n", lat.size(), expected,
-              pct(0.50), pct(0.99), lat.back());
+  std::printf("datapoints=%zu/%zu p50=%.1fms p99=%.1fms max=%.1fms\n", ms.size(), expected,
+              pct(0.50), pct(0.99), ms.back());
   return lat.size() == expected ? 0 : 3;
 }
