@@ -7,7 +7,13 @@ namespace vs::shovel {
 
 void OffsetTracker::Add(int32_t partition, int64_t offset, std::span<const uint64_t> need) {
   Part& p = parts_[partition];
-  p.offsets.push_back(offset);
+  if (!p.runs.empty() &&
+      std::equal(need.begin(), need.end(), p.needs.end() - static_cast<std::ptrdiff_t>(sinks_))) {
+    p.runs.back().last = offset;
+    ++p.runs.back().count;
+    return;
+  }
+  p.runs.push_back({offset, offset, 1});
   p.needs.insert(p.needs.end(), need.begin(), need.end());
 }
 
@@ -15,7 +21,7 @@ std::map<int32_t, int64_t> OffsetTracker::Advance(std::span<const uint64_t> deli
   std::map<int32_t, int64_t> out;
   for (auto& [partition, p] : parts_) {
     int64_t last = -1;
-    while (!p.offsets.empty()) {
+    while (!p.runs.empty()) {
       bool done = true;
       for (size_t s = 0; s < sinks_; ++s) {
         if (p.needs[s] > delivered[s]) {
@@ -24,8 +30,8 @@ std::map<int32_t, int64_t> OffsetTracker::Advance(std::span<const uint64_t> deli
         }
       }
       if (!done) break;
-      last = p.offsets.front();
-      p.offsets.pop_front();
+      last = p.runs.front().last;
+      p.runs.pop_front();
       p.needs.erase(p.needs.begin(), p.needs.begin() + static_cast<std::ptrdiff_t>(sinks_));
     }
     if (last >= 0) out[partition] = last + 1;
@@ -36,7 +42,7 @@ std::map<int32_t, int64_t> OffsetTracker::Advance(std::span<const uint64_t> deli
 std::map<int32_t, int64_t> OffsetTracker::Rewind() {
   std::map<int32_t, int64_t> out;
   for (auto& [partition, p] : parts_) {
-    if (!p.offsets.empty()) out[partition] = p.offsets.front();
+    if (!p.runs.empty()) out[partition] = p.runs.front().first;
   }
   parts_.clear();
   return out;
@@ -44,7 +50,9 @@ std::map<int32_t, int64_t> OffsetTracker::Rewind() {
 
 size_t OffsetTracker::pending() const {
   size_t n = 0;
-  for (const auto& [partition, p] : parts_) n += p.offsets.size();
+  for (const auto& [partition, p] : parts_) {
+    for (const Run& r : p.runs) n += r.count;
+  }
   return n;
 }
 

@@ -3,7 +3,9 @@
 // producer) the sequence number that sink must have delivered before the message counts as
 // delivered. Sinks deliver in sequence order, so one number per sink suffices. An offset is
 // committable once every message before it on its partition is delivered.
-// Not thread-safe: the shovel loop owns it.
+// Consecutive messages of a partition that wait for the same numbers (all the messages whose
+// datapoints went into the same frames) are kept as one run, so memory grows with frames, not
+// with messages. Not thread-safe: the shovel loop owns it.
 #pragma once
 
 #include <cstdint>
@@ -39,9 +41,14 @@ class OffsetTracker {
   size_t sinks() const { return sinks_; }
 
  private:
+  struct Run {
+    int64_t first;
+    int64_t last;
+    uint64_t count;  // messages in [first, last] (offsets may have gaps)
+  };
   struct Part {
-    std::deque<int64_t> offsets;
-    std::deque<uint64_t> needs;  // sinks_ entries per offset
+    std::deque<Run> runs;
+    std::deque<uint64_t> needs;  // sinks_ entries per run
   };
   size_t sinks_;
   std::map<int32_t, Part> parts_;

@@ -40,6 +40,22 @@ TEST(OffsetTrackerTest, RewindReturnsFirstPendingAndForgets) {
   EXPECT_TRUE(t.Advance(Need{100}).empty());
 }
 
+TEST(OffsetTrackerTest, MessagesOfOneFrameFormOneRunWithGaps) {
+  // 1000 messages into frame 1 (offsets with gaps, as compaction leaves them), then frame 2.
+  OffsetTracker t(2);
+  for (int64_t o = 0; o < 2000; o += 2) t.Add(0, o, Need{1, 0});
+  t.Add(0, 2000, Need{2, 0});
+  t.Add(0, 2001, Need{2, 0});
+  t.Add(0, 2002, Need{1, 0});  // an older number again: a new run, not merged into frame 1's
+  EXPECT_EQ(t.pending(), 1003u);
+  auto c = t.Advance(Need{1, 0});
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0], 1999);  // last offset of the run + 1
+  EXPECT_EQ(t.pending(), 3u);
+  auto seeks = t.Rewind();
+  EXPECT_EQ(seeks[0], 2000);
+}
+
 TEST(OffsetTrackerTest, DropForgetsPartition) {
   OffsetTracker t(1);
   t.Add(0, 1, Need{1});
