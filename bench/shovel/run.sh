@@ -32,16 +32,23 @@ python3 -c "import time; print(f\"preload: {time.time() - $t0:.1f} s\")"
 run_consumer() {
   local name=$1; shift
   rm -f "$tmp/port"
-  "$BUILD/bench/shovel/bench_shovel_sink" "$tmp/port" "$TARGET" 600 >"$tmp/sink.out" &
+  rm -f "$tmp/sink.out"
+  # The sink reports at the target and lingers until the consumer has stopped, so the
+  # consumer ends normally (SIGTERM: deliver, commit, leave) rather than losing its carbon.
+  "$BUILD/bench/shovel/bench_shovel_sink" "$tmp/port" "$TARGET" 600 60 >"$tmp/sink.out" &
   local sink=$!
   for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
   local port; port=$(cat "$tmp/port")
   local cmd=("${@//@PORT@/$port}")
   /usr/bin/time -f "%e %U %S %M" -o "$tmp/time" "${cmd[@]}" >"$tmp/$name.log" 2>&1 &
   local tpid=$!
-  wait "$sink" || { echo "$name: sink did not receive $TARGET datapoints"; cat "$tmp/sink.out"; tail "$tmp/$name.log"; }
+  while [ ! -s "$tmp/sink.out" ] && kill -0 "$sink" 2>/dev/null; do sleep 0.02; done
+  [ -s "$tmp/sink.out" ] && [ "$(cut -d' ' -f1 "$tmp/sink.out")" -ge "$TARGET" ] ||
+    { echo "$name: sink did not receive $TARGET datapoints"; cat "$tmp/sink.out"; tail "$tmp/$name.log"; }
   pkill -TERM -P "$tpid" 2>/dev/null || true
   wait "$tpid" 2>/dev/null || true
+  kill "$sink" 2>/dev/null || true
+  wait "$sink" 2>/dev/null || true
   read -r points secs frames <"$tmp/sink.out"
   read -r wall user sys rss_kb < <(tail -1 "$tmp/time")
   python3 - "$name" "$points" "$secs" "$user" "$sys" "$rss_kb" "$wall" <<'PY'

@@ -2,7 +2,10 @@
 // walks every frame's pickle opcodes (protocols 2-5, as Python's pickle.dumps and shovel emit)
 // and counts datapoints (two TUPLE2 per (path, (ts, value))). Exits when the count reaches the
 // target, printing: datapoints, seconds from the first to the last datapoint.
-//   sink PORT_FILE TARGET_DATAPOINTS [TIMEOUT_S]
+//   sink PORT_FILE TARGET_DATAPOINTS [TIMEOUT_S] [LINGER_S]
+// With LINGER_S > 0 it prints at the target but keeps reading (and discarding) until every
+// sender closed or LINGER_S passed, so the consumer can finish normally instead of seeing its
+// carbon vanish (which makes shovel rewind and re-read its last second of data).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -127,8 +130,25 @@ int main(int argc, char** argv) {
   auto start = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point first{}, last{};
   std::vector<char> rb(1 << 20);
-  while (points < target) {
-    if (std::chrono::steady_clock::now() - start > std::chrono::duration<double>(timeout_s)) break;
+  const double linger_s = argc > 4 ? std::atof(argv[4]) : 0;
+  bool reported = false;
+  std::chrono::steady_clock::time_point linger_until{};
+  auto report = [&] {
+    double secs = std::chrono::duration<double>(last - first).count();
+    std::printf("%ld %.6f %ld\n", points, secs, frames);
+    std::fflush(stdout);
+    reported = true;
+  };
+  for (;;) {
+    auto now = std::chrono::steady_clock::now();
+    if (!reported && points >= target) {
+      report();
+      if (linger_s <= 0) return 0;
+      linger_until = now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                               std::chrono::duration<double>(linger_s));
+    }
+    if (reported && (now > linger_until || fds.size() == 1)) return 0;
+    if (!reported && now - start > std::chrono::duration<double>(timeout_s)) break;
     poll(fds.data(), fds.size(), 200);
     if (fds[0].revents & POLLIN) {
       int c = accept(lfd, nullptr, nullptr);
@@ -157,10 +177,12 @@ int main(int argc, char** argv) {
           std::fprintf(stderr, "sink: unknown pickle opcode\n");
           return 1;
         }
-        if (points == 0) first = std::chrono::steady_clock::now();
-        points += t2 / 2;
-        ++frames;
-        last = std::chrono::steady_clock::now();
+        if (!reported) {
+          if (points == 0) first = std::chrono::steady_clock::now();
+          points += t2 / 2;
+          ++frames;
+          last = std::chrono::steady_clock::now();
+        }
         off += 4 + flen;
       }
       b.erase(0, off);
@@ -172,7 +194,6 @@ int main(int argc, char** argv) {
       }
     }
   }
-  double secs = std::chrono::duration<double>(last - first).count();
-  std::printf("%ld %.6f %ld\n", points, secs, frames);
-  return points >= target ? 0 : 3;
+  report();
+  return 3;
 }
