@@ -104,7 +104,9 @@ void BM_RenderWrite(benchmark::State& st) {
     fsync_cpu += vs::ToSeconds(fc);
     fsync_wall += vs::ToSeconds(fw);
   }
-  if (engine.applies() - applies0 != st.iterations()) st.SkipWithError("a change was not applied");
+  if (engine.applies() - applies0 != static_cast<uint64_t>(st.iterations())) {
+    st.SkipWithError("a change was not applied");
+  }
   double it = static_cast<double>(st.iterations());
   st.counters["cpu_ms_excl_fsync"] = 1000 * cpu / it;
   st.counters["fsync_wall_ms"] = 1000 * fsync_wall / it;

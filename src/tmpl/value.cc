@@ -164,20 +164,43 @@ Value Value::Uint64(uint64_t u) {
   return v;
 }
 Value Value::MakeMap(Map entries) {
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const Entry& a, const Entry& b) { return a.first < b.first; });
-  // Keep the last of equal keys.
-  Map unique;
-  unique.reserve(entries.size());
-  for (auto& e : entries) {
-    if (!unique.empty() && unique.back().first == e.first) {
-      unique.back().second = std::move(e.second);
+  auto before = [](const Entry& a, const Entry& b) { return a.first < b.first; };
+  bool sorted_unique = true;
+  for (size_t i = 1; i < entries.size() && sorted_unique; ++i) {
+    sorted_unique = before(entries[i - 1], entries[i]);
+  }
+  if (!sorted_unique) {
+    // Stable, so that of equal keys the last one given stays last. Small maps (objects of
+    // JSON, template data records) use insertion sort: std::stable_sort allocates a buffer.
+    if (entries.size() <= 16) {
+      for (size_t i = 1; i < entries.size(); ++i) {
+        for (size_t j = i; j > 0 && before(entries[j], entries[j - 1]); --j) {
+          std::swap(entries[j], entries[j - 1]);
+        }
+      }
     } else {
-      unique.push_back(std::move(e));
+      std::stable_sort(entries.begin(), entries.end(), before);
     }
+    // Keep the last of equal keys, compacting in place.
+    size_t w = 0;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      if (w > 0 && entries[w - 1].first == entries[i].first) {
+        entries[w - 1].second = std::move(entries[i].second);
+      } else if (w != i) {
+        entries[w++] = std::move(entries[i]);
+      } else {
+        ++w;
+      }
+    }
+    entries.erase(entries.begin() + static_cast<ptrdiff_t>(w), entries.end());
   }
   Value v(Kind::kMap);
-  v.p_ = std::make_shared<const Map>(std::move(unique));
+  v.p_ = std::make_shared<const Map>(std::move(entries));
+  return v;
+}
+Value Value::SharedString(std::shared_ptr<const void> owner, const std::string* s) {
+  Value v(Kind::kString);
+  v.p_ = std::shared_ptr<const void>(std::move(owner), s);
   return v;
 }
 Value Value::StringList(const std::vector<std::string>& items) {

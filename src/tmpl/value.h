@@ -64,8 +64,20 @@ class Value {
   static Value MakeList(List items);
   // A []string (split's result, Go's strings.Split): capacity == length.
   static Value StringSlice(const std::vector<std::string>& items);
-  // Sorts by key; of duplicate keys the last one wins (as json.Unmarshal does).
+  // Sorts by key; of duplicate keys the last one wins (as json.Unmarshal does). Entries already
+  // sorted with unique keys (checked, n-1 key comparisons) take the fast path: `entries` is moved
+  // into the one allocation of the shared map, nothing is copied or sorted. Otherwise they are
+  // sorted and de-duplicated in place (no temporary buffer for up to 16 entries).
   static Value MakeMap(Map entries);
+  // MakeMap for a caller that builds its entries in key order (the name says so at the call
+  // site); unsorted or duplicate keys are still handled exactly as MakeMap does.
+  static Value MakeSortedMap(Map entries) { return MakeMap(std::move(entries)); }
+  // A string whose std::string lives in storage the caller allocated for many values at once
+  // (e.g. the strings of one record in one block): no allocation here. `owner` keeps `*s` alive
+  // (an aliasing shared_ptr), `*s` must not change while any Value refers to it, and `owner`
+  // must not be reachable from the Values it stores (a reference cycle is never freed). The
+  // result is the same value as String(*s).
+  static Value SharedString(std::shared_ptr<const void> owner, const std::string* s);
   // Shorthand for objects: Value::Object({{"a", Value::String("x")}, {"n", Value::Float(1)}}).
   static Value Object(std::initializer_list<Entry> entries) { return MakeMap(Map(entries)); }
   // A []any of strings (as JSON decodes a list of strings).

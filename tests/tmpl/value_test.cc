@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <memory>
+#include <random>
+
 namespace vs::tmpl {
 namespace {
 
@@ -114,6 +118,86 @@ TEST(ValueTest, JsonNestingLimitIsGos) {
   StatusOr<Value> v = ParseJson(deep);
   ASSERT_FALSE(v.ok());
   EXPECT_NE(v.status().message().find("exceeded max depth"), std::string::npos);
+}
+
+// Entries already in key order are moved into the map as they are (envoyd's template data
+// builds 10,000 such maps per rendering): the map's storage is the caller's.
+TEST(ValueTest, MakeMapKeepsSortedEntriesWithoutCopying) {
+  Value::Map m;
+  m.reserve(3);
+  m.emplace_back("Host", Value::String("h"));
+  m.emplace_back("Id", Value::String("i"));
+  m.emplace_back("Port", Value::Float(1));
+  const Value::Entry* storage = m.data();
+  Value v = Value::MakeSortedMap(std::move(m));
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v.as_map().data(), storage);
+  EXPECT_EQ(v.Find("Id")->as_string(), "i");
+  // Out of order or duplicated keys given to MakeSortedMap are still sorted, last one wins.
+  Value u = Value::MakeSortedMap({{"b", Value::Float(1)},
+                                  {"a", Value::Float(2)},
+                                  {"b", Value::Float(3)},
+                                  {"a", Value::Float(4)}});
+  ASSERT_EQ(u.size(), 2u);
+  EXPECT_EQ(u.as_map()[0].first, "a");
+  EXPECT_EQ(u.Find("a")->as_float(), 4);
+  EXPECT_EQ(u.Find("b")->as_float(), 3);
+}
+
+// The in-place sort and de-duplication against a std::map reference (insert-or-assign: the last
+// of equal keys wins), below and above the insertion-sort cut-off, with many duplicates.
+TEST(ValueTest, MakeMapSortsAndKeepsTheLastOfEqualKeys) {
+  std::mt19937 rng(7);
+  for (int round = 0; round < 300; ++round) {
+    size_t n = rng() % 40;
+    int keys = 1 + static_cast<int>(rng() % 30);
+    Value::Map entries;
+    std::map<std::string, double> want;
+    for (size_t i = 0; i < n; ++i) {
+      std::string k = "k" + std::to_string(rng() % keys);
+      double x = static_cast<double>(round * 1000 + i);
+      entries.emplace_back(k, Value::Float(x));
+      want[k] = x;
+    }
+    if (round % 3 == 0) {  // sorted unique input: the fast path
+      entries.clear();
+      for (const auto& [k, x] : want) entries.emplace_back(k, Value::Float(x));
+    }
+    Value v = Value::MakeMap(std::move(entries));
+    ASSERT_EQ(v.size(), want.size()) << round;
+    size_t i = 0;
+    for (const auto& [k, x] : want) {
+      EXPECT_EQ(v.as_map()[i].first, k) << round;
+      EXPECT_EQ(v.as_map()[i].second.as_float(), x) << round << " " << k;
+      ++i;
+    }
+  }
+}
+
+// A string stored in a caller's block: the block lives as long as any Value (or copy) of it,
+// and the value is indistinguishable from String().
+TEST(ValueTest, SharedStringKeepsItsBlockAlive) {
+  struct Block {
+    std::string a, b;
+  };
+  auto block = std::make_shared<Block>(Block{"short", std::string(100, 'x')});
+  std::weak_ptr<Block> alive = block;
+  Value a = Value::SharedString(block, &block->a);
+  Value m = Value::MakeMap({{"b", Value::SharedString(block, &block->b)}});
+  block.reset();
+  EXPECT_FALSE(alive.expired());
+  EXPECT_EQ(a.kind(), Value::Kind::kString);
+  EXPECT_EQ(a.as_string(), "short");
+  EXPECT_EQ(a.size(), 5u);
+  EXPECT_STREQ(a.TypeName(), "string");
+  EXPECT_EQ(ToJson(a).value(), ToJson(Value::String("short")).value());
+  Value copy = *m.Find("b");
+  a = Value();
+  m = Value();
+  EXPECT_FALSE(alive.expired());
+  EXPECT_EQ(copy.as_string(), std::string(100, 'x'));
+  copy = Value();
+  EXPECT_TRUE(alive.expired());
 }
 
 }  // namespace
