@@ -151,7 +151,7 @@ struct CoreStrings {
 // Every JSON number is a float64 in Go's json.Unmarshal into `any`: so is Port here. The
 // entries are built in key order, so MakeSortedMap moves them into the map as they are.
 // Allocations: the string block (plus the bytes of strings over 15 bytes), the entries and
-// the shared map: 3 for a core with short strings (it was 10 with a String per field and
+// the shared map: 3 for a core with short strings (it was 7: a String per field, and
 // MakeMap's sort buffer and copy).
 tmpl::Value CoreValue(const Core& c) {
   using tmpl::Value;
@@ -200,14 +200,111 @@ const Assignment& AssignmentOf(const TemplateData& d) {
 
 }  // namespace
 
+namespace {
+
+// The fresh cores of one rendering in two blocks: their strings, and their maps (the shared
+// Map objects). Two blocks, not one: the string Values stored in the maps own the string
+// block, and a block owned by Values stored inside it would never be freed. Per core this
+// leaves the map's entries (and strings over 15 bytes) as the only allocations.
+class CoreBlock {
+ public:
+  explicit CoreBlock(size_t n)
+      : strings_(n ? std::make_shared<std::vector<CoreStrings>>(n) : nullptr),
+        maps_(n ? std::make_shared<std::vector<tmpl::Value::Map>>(n) : nullptr) {}
+  // At most n calls (the vectors never reallocate: Values point into them).
+  tmpl::Value Add(const Core& c) {
+    using tmpl::Value;
+    CoreStrings& s = (*strings_)[next_];
+    Value::Map& m = (*maps_)[next_++];
+    s.host.assign(c.host);
+    s.id.assign(c.id);
+    s.slot.assign(c.slot);
+    m.reserve(4);  // in key order, as SharedMap requires
+    m.emplace_back("Host", Value::SharedString(strings_, &s.host));
+    m.emplace_back("Id", Value::SharedString(strings_, &s.id));
+    m.emplace_back("Port", Value::Float(c.port));
+    m.emplace_back("Slot", Value::SharedString(strings_, &s.slot));
+    return Value::SharedMap(maps_, &m);
+  }
+
+ private:
+  std::shared_ptr<std::vector<CoreStrings>> strings_;
+  std::shared_ptr<std::vector<tmpl::Value::Map>> maps_;
+  size_t next_ = 0;
+};
+
+// The fresh VolthaRR strings of one rendering in one block.
+class StringBlock {
+ public:
+  explicit StringBlock(size_t n)
+      : strings_(n ? std::make_shared<std::vector<std::string>>(n) : nullptr) {}
+  tmpl::Value Add(std::string_view v) {
+    std::string& s = (*strings_)[next_++];
+    s.assign(v);
+    return tmpl::Value::SharedString(strings_, &s);
+  }
+
+ private:
+  std::shared_ptr<std::vector<std::string>> strings_;
+  size_t next_ = 0;
+};
+
+// For each of n new items, the index of the equal one among n_prev previous items (both
+// sequences sorted; compare(j, i) orders previous item j against new item i), or -1. Into
+// *match, whose capacity is reused from one rendering to the next.
+template <typename Compare>
+void MatchSorted(size_t n, size_t n_prev, Compare compare, std::vector<int32_t>* match) {
+  match->assign(n, -1);
+  size_t j = 0;
+  for (size_t i = 0; i < n; ++i) {
+    int r = -1;
+    while (j < n_prev && (r = compare(j, i)) < 0) ++j;
+    if (j < n_prev && r == 0) (*match)[i] = static_cast<int32_t>(j++);
+  }
+}
+
+// Whether the fresh items of this rendering go into one new block. A block is made only when
+// nothing is reused, so the list refers to one block at most; a block of which less than half
+// would stay referenced is let go (its items are rebuilt one by one), so a few unchanged items
+// never keep a large, mostly dead block alive. Updates `match` and *block_size (the size of
+// the block the new list refers to, 0 for none).
+bool PlanReuse(std::vector<int32_t>* match, const std::vector<uint8_t>& prev_in_block,
+               size_t* block_size) {
+  size_t reused = 0, from_block = 0;
+  for (int32_t j : *match) {
+    if (j >= 0) {
+      ++reused;
+      from_block += prev_in_block[j];
+    }
+  }
+  if (from_block > 0 && from_block * 2 < *block_size) {
+    for (int32_t& j : *match) {
+      if (j >= 0 && prev_in_block[j]) j = -1;
+    }
+    reused -= from_block;
+    from_block = 0;
+  }
+  bool block = reused == 0 && !match->empty();
+  if (block) {
+    *block_size = match->size();
+  } else if (from_block == 0) {
+    *block_size = 0;
+  }
+  return block;
+}
+
+}  // namespace
+
 tmpl::Value TemplateDataValue(const TemplateData& d) {
   using tmpl::Value;
   const Assignment& a = AssignmentOf(d);
   Value::List cores, rr;
   cores.reserve(a.cores.size());
-  for (const auto& c : a.cores) cores.push_back(CoreValue(c));
+  CoreBlock core_block(a.cores.size());
+  for (const auto& c : a.cores) cores.push_back(core_block.Add(c));
   rr.reserve(a.rr.size());
-  for (const auto& s : a.rr) rr.push_back(Value::String(std::string(s)));
+  StringBlock rr_block(a.rr.size());
+  for (const auto& s : a.rr) rr.push_back(rr_block.Add(s));
   return TopLevel(d, Value::MakeList(std::move(cores)), Value::MakeList(std::move(rr)));
 }
 
@@ -217,28 +314,40 @@ tmpl::Value TemplateDataCache::Build(const TemplateData& d) {
   // Both sequences are sorted as before: one merge walk each, comparing the previous
   // assignment's strings (kept alive by its arena) with the new ones.
   // prev_cores_/prev_rr_ are valid lists exactly when prev_ has cores/addresses.
+  size_t n = a.cores.size();
+  std::vector<int32_t>& match = match_;
+  MatchSorted(
+      n, prev_.cores.size(),
+      [&](size_t j, size_t i) { return CompareCore(prev_.cores[j], a.cores[i]); }, &match);
+  bool block = PlanReuse(&match, prev_core_in_block_, &core_block_size_);
+  CoreBlock core_block(block ? n : 0);
   Value::List cores;
-  cores.reserve(a.cores.size());
-  size_t j = 0;
-  for (const auto& c : a.cores) {
-    int r = -1;
-    while (j < prev_.cores.size() && (r = CompareCore(prev_.cores[j], c)) < 0) ++j;
-    if (j < prev_.cores.size() && r == 0) {
-      cores.push_back(prev_cores_.as_list()[j++]);
+  cores.reserve(n);
+  std::vector<uint8_t> core_in_block = std::move(spare_in_block_[0]);
+  core_in_block.assign(n, block);
+  for (size_t i = 0; i < n; ++i) {
+    if (int32_t j = match[i]; j >= 0) {
+      cores.push_back(prev_cores_.as_list()[j]);
+      core_in_block[i] = prev_core_in_block_[j];
     } else {
-      cores.push_back(CoreValue(c));
+      cores.push_back(block ? core_block.Add(a.cores[i]) : CoreValue(a.cores[i]));
     }
   }
+  n = a.rr.size();
+  MatchSorted(
+      n, prev_.rr.size(), [&](size_t j, size_t i) { return prev_.rr[j].compare(a.rr[i]); }, &match);
+  block = PlanReuse(&match, prev_rr_in_block_, &rr_block_size_);
+  StringBlock rr_block(block ? n : 0);
   Value::List rr;
-  rr.reserve(a.rr.size());
-  j = 0;
-  for (const auto& s : a.rr) {
-    int r = -1;
-    while (j < prev_.rr.size() && (r = prev_.rr[j].compare(s)) < 0) ++j;
-    if (j < prev_.rr.size() && r == 0) {
-      rr.push_back(prev_rr_.as_list()[j++]);
+  rr.reserve(n);
+  std::vector<uint8_t> rr_in_block = std::move(spare_in_block_[1]);
+  rr_in_block.assign(n, block);
+  for (size_t i = 0; i < n; ++i) {
+    if (int32_t j = match[i]; j >= 0) {
+      rr.push_back(prev_rr_.as_list()[j]);
+      rr_in_block[i] = prev_rr_in_block_[j];
     } else {
-      rr.push_back(Value::String(std::string(s)));
+      rr.push_back(block ? rr_block.Add(a.rr[i]) : Value::String(std::string(a.rr[i])));
     }
   }
   Value cores_list = Value::MakeList(std::move(cores));
@@ -249,9 +358,14 @@ tmpl::Value TemplateDataCache::Build(const TemplateData& d) {
     prev_ = a;
     prev_cores_ = cores_list;
     prev_rr_ = rr_list;
+    spare_in_block_[0] = std::exchange(prev_core_in_block_, std::move(core_in_block));
+    spare_in_block_[1] = std::exchange(prev_rr_in_block_, std::move(rr_in_block));
   } else {
     prev_ = Assignment();
     prev_cores_ = prev_rr_ = Value();
+    prev_core_in_block_.clear();
+    prev_rr_in_block_.clear();
+    core_block_size_ = rr_block_size_ = 0;
   }
   return TopLevel(d, std::move(cores_list), std::move(rr_list));
 }

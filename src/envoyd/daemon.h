@@ -13,6 +13,7 @@
 // SIGHUP: re-render and re-apply (restart mode: a new epoch). SIGUSR1: forwarded to Envoy.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +46,14 @@ class TemplateDataCache {
   Assignment prev_;         // the previous rendering's assignment (shared arena)
   tmpl::Value prev_cores_;  // its Cores list, one map per prev_.cores entry (or invalid)
   tmpl::Value prev_rr_;     // its VolthaRR list, one string per prev_.rr entry (or invalid)
+  // Fresh items of a rendering that reuses nothing are built into one block (a few
+  // allocations instead of a few per core); per prev_ entry, whether its Value is in the
+  // block, and the size of the block prev_cores_/prev_rr_ refer to (0: none).
+  std::vector<uint8_t> prev_core_in_block_, prev_rr_in_block_;
+  size_t core_block_size_ = 0, rr_block_size_ = 0;
+  // Scratch kept between renderings (no allocation per rendering for the bookkeeping).
+  std::vector<int32_t> match_;
+  std::vector<uint8_t> spare_in_block_[2];
 };
 
 // The real renderer: a parsed Go text/template (vs::tmpl) fed TemplateDataValue.

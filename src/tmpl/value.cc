@@ -163,13 +163,18 @@ Value Value::Uint64(uint64_t u) {
   v.u_ = u;
   return v;
 }
+namespace {
+bool SortedUnique(const Value::Map& m) {
+  for (size_t i = 1; i < m.size(); ++i) {
+    if (!(m[i - 1].first < m[i].first)) return false;
+  }
+  return true;
+}
+}  // namespace
+
 Value Value::MakeMap(Map entries) {
   auto before = [](const Entry& a, const Entry& b) { return a.first < b.first; };
-  bool sorted_unique = true;
-  for (size_t i = 1; i < entries.size() && sorted_unique; ++i) {
-    sorted_unique = before(entries[i - 1], entries[i]);
-  }
-  if (!sorted_unique) {
+  if (!SortedUnique(entries)) {
     // Stable, so that of equal keys the last one given stays last. Small maps (objects of
     // JSON, template data records) use insertion sort: std::stable_sort allocates a buffer.
     if (entries.size() <= 16) {
@@ -196,6 +201,12 @@ Value Value::MakeMap(Map entries) {
   }
   Value v(Kind::kMap);
   v.p_ = std::make_shared<const Map>(std::move(entries));
+  return v;
+}
+Value Value::SharedMap(std::shared_ptr<const void> owner, const Map* m) {
+  if (!SortedUnique(*m)) return MakeMap(*m);
+  Value v(Kind::kMap);
+  v.p_ = std::shared_ptr<const void>(std::move(owner), m);
   return v;
 }
 Value Value::SharedString(std::shared_ptr<const void> owner, const std::string* s) {

@@ -78,6 +78,10 @@ class Value {
   // must not be reachable from the Values it stores (a reference cycle is never freed). The
   // result is the same value as String(*s).
   static Value SharedString(std::shared_ptr<const void> owner, const std::string* s);
+  // The same for a map stored in a caller's block (e.g. the maps of 10,000 records in one
+  // vector), with the same rules for `owner`. `*m` must be sorted by key with unique keys
+  // (checked); otherwise the result is MakeMap of a copy of `*m` and owns nothing of `owner`.
+  static Value SharedMap(std::shared_ptr<const void> owner, const Map* m);
   // Shorthand for objects: Value::Object({{"a", Value::String("x")}, {"n", Value::Float(1)}}).
   static Value Object(std::initializer_list<Entry> entries) { return MakeMap(Map(entries)); }
   // A []any of strings (as JSON decodes a list of strings).

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <vector>
 
 namespace vs::tmpl {
 namespace {
@@ -198,6 +199,30 @@ TEST(ValueTest, SharedStringKeepsItsBlockAlive) {
   EXPECT_EQ(copy.as_string(), std::string(100, 'x'));
   copy = Value();
   EXPECT_TRUE(alive.expired());
+}
+
+// A map stored in a caller's block is used in place (same storage) when its keys are sorted
+// and unique; otherwise it is copied through MakeMap and the block is not kept.
+TEST(ValueTest, SharedMapUsesSortedMapsInPlace) {
+  auto block = std::make_shared<std::vector<Value::Map>>(2);
+  (*block)[0].emplace_back("a", Value::Float(1));
+  (*block)[0].emplace_back("b", Value::Float(2));
+  (*block)[1].emplace_back("b", Value::Float(3));
+  (*block)[1].emplace_back("a", Value::Float(4));
+  std::weak_ptr<std::vector<Value::Map>> alive = block;
+  Value sorted = Value::SharedMap(block, &(*block)[0]);
+  Value unsorted = Value::SharedMap(block, &(*block)[1]);
+  EXPECT_EQ(sorted.Address(), reinterpret_cast<uintptr_t>(&(*block)[0]));
+  EXPECT_NE(unsorted.Address(), reinterpret_cast<uintptr_t>(&(*block)[1]));
+  block.reset();
+  EXPECT_FALSE(alive.expired());
+  EXPECT_EQ(sorted.Find("b")->as_float(), 2);
+  EXPECT_EQ(unsorted.as_map()[0].first, "a");
+  EXPECT_EQ(unsorted.Find("a")->as_float(), 4);
+  EXPECT_EQ(ToJson(sorted).value(), R"({"a":1,"b":2})");
+  sorted = Value();
+  EXPECT_TRUE(alive.expired());
+  EXPECT_EQ(unsorted.size(), 2u);
 }
 
 }  // namespace
