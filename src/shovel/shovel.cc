@@ -511,9 +511,17 @@ bool Shovel::Impl::CloseConsumer(Duration limit) {
     rd_kafka_error_destroy(e);
   } else {
     TimePoint deadline = clock->Now() + limit;
-    // Serves the revoke (rebalance callback, which commits) while the close runs.
+    // Serve the queue as events: rd_kafka_queue_poll_callback() asserts on ops that have no
+    // callback (seen in CI). The revoke arrives as a rebalance event and goes through the same
+    // handler (commit, unassign) as during the run; other events are only released.
     while (!(closed = rd_kafka_consumer_closed(consumer.get())) && clock->Now() < deadline) {
-      rd_kafka_queue_poll_callback(q, 100);
+      rd_kafka_event_t* ev = rd_kafka_queue_poll(q, 100);
+      if (ev == nullptr) continue;
+      if (rd_kafka_event_type(ev) == RD_KAFKA_EVENT_REBALANCE) {
+        OnRebalance(consumer.get(), rd_kafka_event_error(ev),
+                    rd_kafka_event_topic_partition_list(ev));
+      }
+      rd_kafka_event_destroy(ev);
     }
   }
   rd_kafka_queue_destroy(q);
