@@ -120,7 +120,9 @@ for m in voltha.internal.vcore1.rss-mb voltha.olt.olt1.pon0.rx_bytes Ethernet.on
   printf '   %-45s %s\n' "$m" "$(graphite_latest "$W" "$m" 2>/dev/null || echo '(none)')"
 done
 echo "   $(graphite_list_metrics "$W" | wc -l) series in whisper, e.g.:"
-graphite_list_metrics "$W" | grep -E 'olt|PON|pon' | head -4 | sed 's/^/     /'
+# sed reads to the end: `head` would exit early, SIGPIPE the writers, and with pipefail end
+# the demo here (seen with ~1000 series).
+graphite_list_metrics "$W" | grep -E 'olt|PON|pon' | sed -n '1,4s/^/     /p'
 
 NOW=$(date +%s)
 PNG=$OUT/dashboard.png

@@ -81,7 +81,7 @@ fi
 run "${compose[@]}" up -d --no-deps --force-recreate "$service"
 [ "$dry" -eq 0 ] || exit 0
 
-id=$("${compose[@]}" ps -q "$service" | head -1)
+id=$("${compose[@]}" ps -q "$service" | sed -n 1p)
 [ -n "$id" ] || { echo "replace-service: no container for $service after up" >&2; exit 1; }
 deadline=$((SECONDS + timeout))
 state=""
