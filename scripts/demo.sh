@@ -5,18 +5,23 @@
 # message shape. Shows the latest values read back from whisper and a PNG rendered by
 # graphite-web, then stops everything it started.
 #   scripts/demo.sh [--seconds N]   (live phase length, default 20)
-# Output (logs, whisper files, PNG) goes to $DEMO_OUT (default ./demo-out).
+# Output (logs, whisper files, PNG) goes to $DEMO_OUT (default ./demo-out). DEMO_BIN=DIR uses
+# the daemons in DIR instead of installing packages and building (tests/deploy/demo_test.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 LIVE=20
 [ "${1:-}" = "--seconds" ] && LIVE=${2:-20}
 
-scripts/install-deps.sh
-echo "== building (release preset)"
-cmake --preset release >/dev/null
-cmake --build --preset release --target shovel kafka-mock kpi-publish envoyd >/dev/null
-BIN=$ROOT/build/release/src/apps
+if [ -n "${DEMO_BIN:-}" ]; then
+  BIN=$DEMO_BIN  # already built daemons (the test suite's demo check): no install, no build
+else
+  scripts/install-deps.sh
+  echo "== building (release preset)"
+  cmake --preset release >/dev/null
+  cmake --build --preset release --target shovel kafka-mock kpi-publish envoyd >/dev/null
+  BIN=$ROOT/build/release/src/apps
+fi
 
 OUT=${DEMO_OUT:-$ROOT/demo-out}
 rm -rf "$OUT"
