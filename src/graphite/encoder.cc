@@ -230,8 +230,9 @@ std::string FrameEncoder::Finish() {
   std::string out = std::move(buf_);
   buf_ = std::move(spare_);
   spare_ = std::string();
-  buf_.clear();
-  if (buf_.capacity() < out.size()) buf_.reserve(out.capacity());
+  // Reused storage keeps its size (len_ marks the frame's end), so its bytes are not zero-filled
+  // again for every frame; only fresh storage is.
+  buf_.resize(std::max(buf_.capacity(), out.size()));
   Reset();
   return out;
 }
