@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "common/cpu_affinity.h"
 #include "kpi/path_rules.h"
 #include "vs_version.h"
 
@@ -101,6 +102,11 @@ ParseOutcome ParseOptions(int argc, const char* const* argv) {
       ->envname("SHOVEL_SHUTDOWN_TIMEOUT")
       ->check(CLI::Range(0.0, 600.0))
       ->capture_default_str();
+  std::string cpus;
+  app.add_option("--cpus", cpus,
+                 "run all of shovel's threads on these CPUs, e.g. 0 or 2-3 (taskset -c syntax; "
+                 "default: any CPU)")
+      ->envname("SHOVEL_CPUS");
   app.set_version_flag("--version", std::string("shovel ") + VS_VERSION);
 
   try {
@@ -112,6 +118,15 @@ ParseOutcome ParseOptions(int argc, const char* const* argv) {
     std::fprintf(stderr, "shovel: %s (see --help)\n", e.what());
     out.exit_code = 2;
     return out;
+  }
+  if (!cpus.empty()) {
+    auto list = ParseCpuList(cpus);
+    if (!list.ok()) {
+      std::fprintf(stderr, "shovel: --cpus: %s (see --help)\n", list.status().message().c_str());
+      out.exit_code = 2;
+      return out;
+    }
+    o.cpus = *list;
   }
   o.protocol =
       protocol == "plaintext" ? graphite::Protocol::kPlaintext : graphite::Protocol::kPickle;

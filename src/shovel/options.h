@@ -35,6 +35,7 @@ struct Options {
   double stats_interval_s = 60.0;
   double commit_interval_s = 0.2;
   double shutdown_timeout_s = 10.0;
+  std::vector<int> cpus;  // --cpus: run every thread on these CPUs; empty: anywhere
 };
 
 struct ParseOutcome {

@@ -30,5 +30,15 @@ TEST(OptionsTest, DefaultsAndBadFlags) {
   EXPECT_EQ(Parse({"--protocol", "udp"}).exit_code, 2);
 }
 
+TEST(OptionsTest, CpusIsATasksetList) {
+  EXPECT_TRUE(Parse({}).options.cpus.empty());  // default: not pinned
+  EXPECT_EQ(Parse({"--cpus", "0,2-3"}).options.cpus, (std::vector<int>{0, 2, 3}));
+  for (const char* bad : {"x", "3-1", "1024", "1,"}) {
+    ParseOutcome o = Parse({"--cpus", bad});
+    EXPECT_FALSE(o.run) << bad;
+    EXPECT_EQ(o.exit_code, 2) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace vs::shovel
