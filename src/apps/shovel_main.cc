@@ -4,7 +4,6 @@
 
 #include <cstdio>
 
-#include "common/cpu_affinity.h"
 #include "common/logging.h"
 #include "common/metrics.h"
 #include "common/signals.h"
@@ -13,8 +12,6 @@
 #include "vs_version.h"
 
 int main(int argc, char** argv) {
-#ifndef VS_JEMALLOC
-  // Only when built without jemalloc (which keeps and reuses freed extents by itself):
   // librdkafka allocates each fetch response (up to fetch.max.bytes) and we allocate carbon
   // frames in blocks far above glibc's 128 KiB mmap threshold: with the default, every such
   // block is a fresh mmap whose pages all fault in, about one fault per 4 KiB of Kafka data.
@@ -23,7 +20,6 @@ int main(int argc, char** argv) {
   // and re-faulting it (docs/PERFORMANCE.md).
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
-#endif
   // Before any thread starts, so librdkafka's threads never take these signals.
   vs::SignalWatcher signals({SIGTERM, SIGINT, SIGHUP});
   vs::shovel::ParseOutcome parsed = vs::shovel::ParseOptions(argc, argv);
@@ -33,13 +29,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   spdlog::info("shovel {} starting", VS_VERSION);
-  if (!parsed.options.cpus.empty()) {
-    // Before librdkafka starts its threads, so that they inherit it.
-    if (vs::Status st = vs::PinToCpus(parsed.options.cpus); !st.ok()) {
-      std::fprintf(stderr, "shovel: --cpus: %s\n", st.ToString().c_str());
-      return 2;
-    }
-  }
   vs::Registry metrics;
   vs::shovel::Shovel shovel(std::move(parsed.options), &metrics);
   vs::Status st = shovel.Run(&signals);
