@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "common/cpu_affinity.h"
 #include "common/logging.h"
 #include "common/metrics.h"
 #include "common/signals.h"
@@ -29,6 +30,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   spdlog::info("shovel {} starting", VS_VERSION);
+  if (!parsed.options.cpus.empty()) {
+    // Before librdkafka starts its threads, so that they inherit it.
+    if (vs::Status st = vs::PinToCpus(parsed.options.cpus); !st.ok()) {
+      std::fprintf(stderr, "shovel: --cpus: %s\n", st.ToString().c_str());
+      return 2;
+    }
+  }
   vs::Registry metrics;
   vs::shovel::Shovel shovel(std::move(parsed.options), &metrics);
   vs::Status st = shovel.Run(&signals);
