@@ -5,8 +5,11 @@
 #include <sys/wait.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
+#include "common/cpu_affinity.h"
 #include "graphite/hashing.h"
 #include "tests/shovel/shovel_fixture.h"
 
@@ -38,6 +41,32 @@ TEST_F(ShovelTest, MixedShapesLandWithValuesAndTimestamps) {
   EXPECT_TRUE(WaitFor([&] { return Metric("shovel_messages_consumed_total") >= 800; }, 10s));
   EXPECT_EQ(Metric("shovel_messages_rejected_total"), 0);
   EXPECT_TRUE(WaitFor([&] { return Metric("shovel_datapoints_delivered_total") >= 800; }, 10s));
+}
+
+// --cpus must reach every thread, librdkafka's included: main() pins itself before they start.
+TEST_F(ShovelTest, CpusPinsEveryThreadAndDataStillLands) {
+  auto cpus = CurrentCpus();
+  ASSERT_TRUE(cpus.ok() && !cpus->empty());
+  const std::string cpu = std::to_string(cpus->back());
+  Expected expected;
+  ProduceRange(producer_.get(), topic_, 0, 100, &expected, "cpu");
+  StartShovel({"--cpus", cpu});
+  EXPECT_TRUE(AllLanded(expected, carbon_.get(), 60s));
+  std::map<std::string, std::string> allowed;  // thread -> Cpus_allowed_list
+  for (const auto& t : std::filesystem::directory_iterator(
+           fmt::format("/proc/{}/task", static_cast<int>(shovel_.pid())))) {
+    std::ifstream f(t.path() / "status");
+    std::string line, name;
+    while (std::getline(f, line)) {
+      if (line.rfind("Name:", 0) == 0) name = line.substr(line.find_first_not_of(" \t", 5));
+      if (line.rfind("Cpus_allowed_list:", 0) == 0) {
+        allowed[t.path().filename().string() + " " + name] =
+            line.substr(line.find_first_not_of(" \t", 18));
+      }
+    }
+  }
+  EXPECT_GE(allowed.size(), 3u);  // main, librdkafka's main and broker threads at least
+  for (const auto& [thread, list] : allowed) EXPECT_EQ(list, cpu) << thread;
 }
 
 TEST_F(ShovelTest, PlaintextProtocol) {
