@@ -91,13 +91,10 @@ TimePoint CarbonSender::NextWake() const {
       break;
   }
   TimePoint wake = TimePoint::max();
-  for (const auto& w : written_) {
-    if (w.acked_at == TimePoint{}) {
-      // The kernel gives no event when the peer acknowledges: look again shortly.
-      wake = std::min(wake, now + std::chrono::milliseconds(2));
-      break;
-    }
-    wake = std::min(wake, w.acked_at + opt_.grace);
+  if (acked_ > 0) wake = written_.front().acked_at + opt_.grace;  // the oldest acknowledged
+  if (acked_ < written_.size()) {
+    // The kernel gives no event when the peer acknowledges: look again shortly.
+    wake = std::min(wake, now + std::chrono::milliseconds(2));
   }
   if (backoff_.attempts() > 0) wake = std::min(wake, connected_at_ + opt_.grace);
   return wake;
@@ -151,6 +148,7 @@ void CarbonSender::Disconnect(const Status& why) {
   connected_gauge_->Set(0);
   if (!written_.empty() || front_offset_ > 0) loss_ = true;
   written_.clear();
+  acked_ = 0;
   if (front_offset_ > 0) {
     front_offset_ = 0;  // the partial frame is sent again, whole, on the next connection
   }
@@ -205,16 +203,14 @@ void CarbonSender::CheckAcks() {
   }
   uint64_t acked = conn_written_ - static_cast<uint64_t>(outq);
   TimePoint now = clock_->Now();
-  for (auto& w : written_) {
-    if (w.acked_at != TimePoint{}) continue;
-    if (w.end > acked) break;
-    w.acked_at = now;
+  for (; acked_ < written_.size() && written_[acked_].end <= acked; ++acked_) {
+    written_[acked_].acked_at = now;
   }
-  while (!written_.empty() && written_.front().acked_at != TimePoint{} &&
-         now - written_.front().acked_at >= opt_.grace) {
+  while (acked_ > 0 && now - written_.front().acked_at >= opt_.grace) {
     delivered_seq_ = written_.front().seq;
     points_delivered_->Inc(written_.front().points);
     written_.pop_front();
+    --acked_;
     frames_delivered_->Inc();
   }
 }

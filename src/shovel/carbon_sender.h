@@ -89,6 +89,9 @@ class CarbonSender {
   size_t queued_bytes_ = 0;
   size_t front_offset_ = 0;  // bytes of queue_.front() already written
   std::deque<Written> written_;
+  // The kernel acknowledges a byte stream in order, so the acknowledged frames are always a
+  // prefix of written_: its length, so that neither CheckAcks() nor NextWake() walks it.
+  size_t acked_ = 0;
   uint64_t next_seq_ = 1;
   uint64_t delivered_seq_ = 0;
   State state_ = State::kIdle;
