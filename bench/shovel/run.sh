@@ -6,7 +6,9 @@
 # per CPU-second and peak RSS of each consumer process.
 #   bench/shovel/run.sh [MESSAGES=200000] [PARTITIONS=32]
 # Needs a release build in $BUILD (default build/release). SKIP_BASELINE=1 skips the Python run
-# (for the 10x backlog memory check, where it would take minutes).
+# (for the 10x backlog memory check, where it would take minutes). PIN=N runs every consumer on
+# CPU N only (shovel with --cpus N, the others under taskset -c N); the sink and the broker stay
+# unpinned.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build/release}
@@ -15,6 +17,8 @@ PARTS=${2:-32}
 PER=10
 TARGET=$((MSGS * PER))
 BASELINE=${BASELINE:-../shared/baseline/shovel_py3.py}
+pin=() shovel_pin=()
+if [ -n "${PIN:-}" ]; then pin=(taskset -c "$PIN"); shovel_pin=(--cpus "$PIN"); fi
 tmp=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$tmp"; }
@@ -61,11 +65,11 @@ PY
 }
 
 run_consumer shovel "$BUILD/src/apps/shovel" -K "$BS" -t bench -H "127.0.0.1:@PORT@" \
-  --group "bench-$$" --from-beginning --log-level warn
+  --group "bench-$$" --from-beginning --log-level warn "${shovel_pin[@]}"
 if [ -f "$BASELINE" ] && [ -z "${SKIP_BASELINE:-}" ]; then
-  run_consumer python /usr/bin/python3 "$BASELINE" -e -K "$BS" -t bench -H 127.0.0.1 -p @PORT@
+  run_consumer python "${pin[@]}" /usr/bin/python3 "$BASELINE" -e -K "$BS" -t bench -H 127.0.0.1 -p @PORT@
 fi
-/usr/bin/time -f "%e %U %S %M" -o "$tmp/time" kcat -C -b "$BS" -t bench -o beginning -e -q \
+/usr/bin/time -f "%e %U %S %M" -o "$tmp/time" "${pin[@]}" kcat -C -b "$BS" -t bench -o beginning -e -q \
   -f '%s\n' >/dev/null 2>"$tmp/kcat.log"
 read -r wall user sys rss_kb < <(tail -1 "$tmp/time")
 python3 -c "
