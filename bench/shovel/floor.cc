@@ -1,8 +1,9 @@
-// floor: how much of shovel's CPU is librdkafka's and how much is parsing and encoding. Consumes
-// MESSAGES messages of TOPIC as shovel does (same consumer properties, consumer group, batch
-// consume) and, by MODE, does nothing with them (none), parses them with shovel's parser
-// (parse), or also encodes every datapoint into pickle frames that are then dropped (encode).
-// Nothing is sent or committed. Prints the CPU seconds of the process and of its threads.
+// floor (run by bench/shovel/floor.sh): how much of shovel's CPU is librdkafka's and how much
+// is parsing and encoding. Consumes MESSAGES messages of TOPIC as shovel does (same consumer
+// properties, consumer group, batch consume) and, by MODE, does nothing with them (none), parses
+// them with shovel's parser (parse), or also encodes every datapoint into pickle frames that are
+// then dropped (encode). Nothing is sent or committed. Prints the CPU seconds of the process and
+// of its threads.
 //   floor BOOTSTRAP TOPIC MESSAGES none|parse|encode [librdkafka key=value ...]
 #include <fmt/format.h>
 #include <librdkafka/rdkafka.h>
