@@ -8,7 +8,8 @@
 # Needs a release build in $BUILD (default build/release). SKIP_BASELINE=1 skips the Python run
 # (for the 10x backlog memory check, where it would take minutes). PIN=N runs every consumer on
 # CPU N only (shovel with --cpus N, the others under taskset -c N); the sink and the broker stay
-# unpinned.
+# unpinned. SINK_LINGER=0 makes the sink close at the target (carbon vanishing under shovel:
+# it rewinds and holds frames, the worst case for its memory).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build/release}
@@ -39,7 +40,7 @@ run_consumer() {
   rm -f "$tmp/sink.out"
   # The sink reports at the target and lingers until the consumer has stopped, so the
   # consumer ends normally (SIGTERM: deliver, commit, leave) rather than losing its carbon.
-  "$BUILD/bench/shovel/bench_shovel_sink" "$tmp/port" "$TARGET" 600 60 >"$tmp/sink.out" &
+  "$BUILD/bench/shovel/bench_shovel_sink" "$tmp/port" "$TARGET" 600 "${SINK_LINGER:-60}" >"$tmp/sink.out" &
   local sink=$!
   for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
   local port; port=$(cat "$tmp/port")

@@ -28,7 +28,7 @@ struct Options {
   std::vector<std::string> kafka_opts;
   std::string kafka_config;
   size_t max_frame_bytes = 256 * 1024;
-  size_t max_inflight_bytes = 16 * 1024 * 1024;
+  size_t max_inflight_bytes = 8 * 1024 * 1024;
   size_t max_message_bytes = 16 * 1024 * 1024;
   double grace_s = 1.0;
   double backoff_max_s = 5.0;

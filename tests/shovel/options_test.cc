@@ -25,6 +25,7 @@ TEST(OptionsTest, DefaultsAndBadFlags) {
   ASSERT_TRUE(o.run);
   ASSERT_EQ(o.options.destinations.size(), 1u);
   EXPECT_EQ(o.options.destinations[0].port, 2004);
+  EXPECT_EQ(o.options.max_inflight_bytes, size_t{8} << 20);  // docs/SHOVEL.md says why
   EXPECT_EQ(Parse({"--protocol", "plaintext"}).options.destinations[0].port, 2003);
   EXPECT_EQ(Parse({"--bogus"}).exit_code, 2);
   EXPECT_EQ(Parse({"--protocol", "udp"}).exit_code, 2);
