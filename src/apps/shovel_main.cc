@@ -22,9 +22,9 @@ int main(int argc, char** argv) {
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
   // One arena for all threads: librdkafka's broker thread allocates every message and the main
-  // thread frees it. A thread arena of its own grows one 4 KiB mprotect() at a time (~5,000
-  // calls to reach the prefetch queue's size, each with its page faults); the main arena grows
-  // by sbrk with padding, and tcache keeps the two threads off its lock most of the time.
+  // thread frees it. The broker thread's own arena grew one 4 KiB mprotect() at a time, and
+  // frees across arenas contended: a 2 M-datapoint drain made 5,172 mprotect and 15,043 futex
+  // calls with it, none and 745 without (strace; docs/PERFORMANCE.md).
   mallopt(M_ARENA_MAX, 1);
   // Before any thread starts, so librdkafka's threads never take these signals.
   vs::SignalWatcher signals({SIGTERM, SIGINT, SIGHUP});
