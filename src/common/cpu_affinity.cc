@@ -5,6 +5,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <bitset>
 #include <cerrno>
 #include <charconv>
 
@@ -20,8 +21,9 @@ bool ParseCpu(std::string_view s, int* out) {
 }  // namespace
 
 StatusOr<std::vector<int>> ParseCpuList(std::string_view list) {
-  std::vector<int> cpus;
   if (list.empty()) return InvalidArgument("empty CPU list");
+  // A set of CPU_SETSIZE bits: memory stays fixed however long or repetitive the list is.
+  std::bitset<CPU_SETSIZE> set;
   size_t start = 0;
   while (start <= list.size()) {
     size_t comma = std::min(list.find(',', start), list.size());
@@ -36,11 +38,13 @@ StatusOr<std::vector<int>> ParseCpuList(std::string_view list) {
           "CPU list '{}': bad part '{}' (use N, N-M or a comma-separated list of CPUs below {})",
           list, part, CPU_SETSIZE));
     }
-    for (int c = first; c <= last; ++c) cpus.push_back(c);
+    for (int c = first; c <= last; ++c) set.set(static_cast<size_t>(c));
     start = comma + 1;
   }
-  std::sort(cpus.begin(), cpus.end());
-  cpus.erase(std::unique(cpus.begin(), cpus.end()), cpus.end());
+  std::vector<int> cpus;
+  for (int c = 0; c < CPU_SETSIZE; ++c) {
+    if (set.test(static_cast<size_t>(c))) cpus.push_back(c);
+  }
   return cpus;
 }
 
