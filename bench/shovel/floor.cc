@@ -31,24 +31,17 @@ std::string ThreadCpu() {
     std::ifstream f(t.path() / "stat");
     std::string line;
     std::getline(f, line);
+    // The name is in parentheses and may hold spaces; utime and stime are the 12th and 13th
+    // fields after it (proc(5)).
     size_t open = line.find('('), close = line.rfind(')');
-    if (open == std::string::npos || close == std::string::npos) continue;
-    std::string name = line.substr(open + 1, close - open - 1);
-    // Fields after ") ": state is field 3; utime and stime are fields 14 and 15.
-    const char* p = line.c_str() + close + 2;
-    long v[13] = {};
-    char* end = nullptr;
-    for (int i = 0; i < 13; ++i) {
-      while (*p == ' ') ++p;
-      if (i == 0) {  // state, a letter
-        ++p;
-        continue;
-      }
-      v[i] = std::strtol(p, &end, 10);
-      p = end;
+    unsigned long utime = 0, stime = 0;
+    if (open == std::string::npos || close == std::string::npos ||
+        std::sscanf(line.c_str() + close + 1,
+                    " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2) {
+      continue;
     }
-    double cpu = static_cast<double>(v[11] + v[12]) / tick;
-    if (cpu > 0) out += fmt::format(" {}={:.2f}", name, cpu);
+    double cpu = static_cast<double>(utime + stime) / tick;
+    if (cpu > 0) out += fmt::format(" {}={:.2f}", line.substr(open + 1, close - open - 1), cpu);
   }
   return out;
 }
