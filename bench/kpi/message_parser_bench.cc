@@ -84,12 +84,15 @@ void BM_Parse(benchmark::State& state) {
     bytes += messages.back().size();
   }
   vs::kpi::MessageParser parser;
+  parser.set_fast_path(state.range(0) != 0);
   vs::kpi::DatapointBatch batch;
-  size_t points = 0, parsed = 0, msg_bytes = 0, i = 0;
+  size_t points = 0, parsed = 0, msg_bytes = 0, i = 0, fast = 0;
   for (auto _ : state) {
     const std::string& m = messages[i];
     if (++i == messages.size()) i = 0;
-    points += parser.Parse(m, &batch).added;
+    const vs::kpi::ParseStats st = parser.Parse(m, &batch);
+    points += st.added;
+    fast += st.fast_path;
     msg_bytes += m.size();
     if (++parsed % 1000 == 0) batch.Clear();
   }
@@ -97,14 +100,35 @@ void BM_Parse(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(points));
   state.SetBytesProcessed(static_cast<int64_t>(msg_bytes));
   state.counters["msg_bytes"] = static_cast<double>(bytes) / kMessages;
+  state.counters["fast_share"] = static_cast<double>(fast) / static_cast<double>(parsed);
 }
 
-BENCHMARK_TEMPLATE(BM_Parse, Seed)->Name("Parse/seed_data");
-BENCHMARK_TEMPLATE(BM_Parse, KpiEvent)->Name("Parse/kpievent_prefixes");
-BENCHMARK_TEMPLATE(BM_Parse, KpiEvent2)->Name("Parse/kpievent2_slice_data");
-BENCHMARK_TEMPLATE(BM_Parse, Plaintext)->Name("Parse/graphite_plaintext");
-BENCHMARK_TEMPLATE(BM_Parse, SeedBigInteger)->Name("Parse/slow_seed_integer_beyond_64_bits");
-BENCHMARK_TEMPLATE(BM_Parse, SeedDirtyNames)->Name("Parse/slow_seed_names_to_sanitise");
+BENCHMARK_TEMPLATE(BM_Parse, Seed)->Name("Parse/seed_data")->Arg(1)->Arg(0)->ArgNames({"fast"});
+BENCHMARK_TEMPLATE(BM_Parse, KpiEvent)
+    ->Name("Parse/kpievent_prefixes")
+    ->Arg(1)
+    ->Arg(0)
+    ->ArgNames({"fast"});
+BENCHMARK_TEMPLATE(BM_Parse, KpiEvent2)
+    ->Name("Parse/kpievent2_slice_data")
+    ->Arg(1)
+    ->Arg(0)
+    ->ArgNames({"fast"});
+BENCHMARK_TEMPLATE(BM_Parse, Plaintext)
+    ->Name("Parse/graphite_plaintext")
+    ->Arg(1)
+    ->Arg(0)
+    ->ArgNames({"fast"});
+BENCHMARK_TEMPLATE(BM_Parse, SeedBigInteger)
+    ->Name("Parse/slow_seed_integer_beyond_64_bits")
+    ->Arg(1)
+    ->Arg(0)
+    ->ArgNames({"fast"});
+BENCHMARK_TEMPLATE(BM_Parse, SeedDirtyNames)
+    ->Name("Parse/slow_seed_names_to_sanitise")
+    ->Arg(1)
+    ->Arg(0)
+    ->ArgNames({"fast"});
 
 }  // namespace
 

@@ -67,6 +67,14 @@ CASES = {
     # A large message (the unit tests cover 10 MB; the corpus stays small).
     "large_message.json": slice1(1700000000, {"voltha.olt.%d" % e: {"m%d" % m: e * 10 + m for m in range(10)}
                                              for e in range(200)}),
+    # Where the one-pass fast path gives up and simdjson decides (both must agree).
+    "fast_key_orders.json": b'{"data":{"a":{"m":1}},"type":"slice","ts":2}',
+    "fast_ts_after_shape.json": b'{"type":"slice","data":{"a":{"m":1}},"ts":2}',
+    "fast_metrics_before_metadata.json": b'{"type":"slice","ts":1,"slice_data":[{"metrics":{"m":1},"metadata":{"title":"T"}}]}',
+    "fast_negative_zero.json": b'{"type":"slice","ts":1,"data":{"a":{"m":-0,"n":-0.0,"o":0e5,"p":-0E-0}}}',
+    "fast_number_forms.json": b'{"type":"slice","ts":1.7e9,"data":{"a":{"m":123456789012345,"n":1234567890123456,"o":0.30000000000000004,"p":4.9e-324,"q":9007199254740993,"r":1e-400}}}',
+    "fast_escapes_and_nulls.json": b'{"type":"slice","ts":1,"slice_data":[{"metadata":{"title":"T\\u00e9","device_id":null,"context":{"a":null,"b":"x"}},"metrics":{"m":1}}]}',
+    "fast_spaces_everywhere.json": b' { "type" : "slice" , "ts" : 1 , "prefixes" : { "p" : { "x" : [ 1 , { } ] , "metrics" : { "m" : 1 } } } } ',
 }
 
 os.makedirs(OUT, exist_ok=True)

@@ -1,7 +1,9 @@
 // Fuzzes MessageParser::Parse and checks what it promises on any input: no crash, a reject
 // appends nothing, and every datapoint obeys the path rules with a positive finite timestamp
 // and a finite value. A reused parser must give the same result as a fresh one (no state
-// leaks between messages). Violations abort, which libFuzzer and the replay test report.
+// leaks between messages), and the one-pass fast path must give exactly what simdjson alone
+// gives. Violations abort, which libFuzzer and the replay test report.
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -57,6 +59,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Require(again.path(i) == batch.path(i + 1));
     const bool same_value = again.value(i) == batch.value(i + 1);
     Require(again.timestamp(i) == batch.timestamp(i + 1) && same_value);
+  }
+
+  // The fast path and simdjson alone must agree exactly (stats, paths, bits of each number).
+  static vs::kpi::MessageParser slow(1 << 20, "fuzz");
+  slow.set_fast_path(false);
+  vs::kpi::DatapointBatch slow_batch;
+  const vs::kpi::ParseStats stats3 = slow.Parse(message, &slow_batch);
+  Require(!stats3.fast_path && stats3.reject == stats.reject && stats3.skipped == stats.skipped &&
+          stats3.added == stats.added && slow_batch.size() == again.size());
+  for (size_t i = 0; i < again.size(); ++i) {
+    Require(slow_batch.path(i) == again.path(i));
+    Require(std::bit_cast<uint64_t>(slow_batch.value(i)) ==
+            std::bit_cast<uint64_t>(again.value(i)));
+    Require(std::bit_cast<uint64_t>(slow_batch.timestamp(i)) ==
+            std::bit_cast<uint64_t>(again.timestamp(i)));
   }
   return 0;
 }

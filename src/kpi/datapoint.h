@@ -38,10 +38,17 @@ class DatapointBatch {
   std::string& path_buffer() { return paths_; }
   size_t MarkPath() const { return paths_.size(); }
   void CommitPath(size_t mark, double ts, double value) {
-    points_.push_back({static_cast<uint32_t>(mark), static_cast<uint32_t>(paths_.size() - mark),
-                       ts, value});
+    points_.push_back(
+        {static_cast<uint32_t>(mark), static_cast<uint32_t>(paths_.size() - mark), ts, value});
   }
   void DropPath(size_t mark) { paths_.resize(mark); }
+
+  // Drops the points from index n on (n <= size()), as if they had never been added.
+  void Truncate(size_t n) {
+    if (n >= points_.size()) return;
+    paths_.resize(points_[n].path_offset);
+    points_.resize(n);
+  }
 
   void Clear() {
     paths_.clear();

@@ -17,12 +17,11 @@
 #include <emmintrin.h>
 #endif
 
+#include "kpi/message_parser_impl.h"
 #include "kpi/path_rules.h"
 
 namespace vs::kpi {
 namespace {
-
-namespace dom = simdjson::dom;
 
 // Buffers grown by one huge message are given back afterwards, so that one 10 MB message
 // does not pin ~100 MB of simdjson tape for the life of the process.
@@ -231,8 +230,6 @@ bool ParseTextNumber(std::string_view s, double* out) {
   return ReadDouble(s, out);
 }
 
-bool GoodTimestamp(double ts) { return ts > 0 && std::isfinite(ts); }
-
 // Blanks that separate plaintext fields (Python's str.split() set without '\n'). Most bytes
 // are above ' ' and cost one compare.
 bool IsTextSpace(char c) {
@@ -300,51 +297,6 @@ const char* PointSkipName(PointSkip s) {
   return "unknown";
 }
 
-struct MessageParser::Impl {
-  Impl(size_t max_bytes, std::string_view prefix_path)
-      : max_message_bytes(max_bytes), prefix(prefix_path), parser(ParserCapacity()) {}
-
-  // simdjson allocates at least 32 bytes of document capacity, so a tiny limit would make it
-  // refuse small messages; the size check in Parse() is what enforces the limit.
-  size_t ParserCapacity() const { return std::max(max_message_bytes, size_t{4096}); }
-
-  size_t max_message_bytes;
-  std::string prefix;
-  dom::parser parser;
-  // The message copied with simdjson's padding behind it; reused across messages.
-  std::unique_ptr<char[]> buf;
-  size_t buf_capacity = 0;  // bytes usable before the padding
-  PathBuilder path;
-  size_t prefix_len = 0;
-  struct ContextItem {
-    std::string_view key;
-    std::string_view value;
-    size_t order;
-  };
-  std::vector<ContextItem> context;
-  ParseStats* stats = nullptr;
-  DatapointBatch* out = nullptr;
-
-  ParseStats Parse(std::string_view message, DatapointBatch* batch);
-  MessageReject ParseJson(std::string_view message);
-  void ParseText(std::string_view message);
-  void ParseLine(std::string_view line, const char* limit);
-  void ParseData(dom::element data, double ts);
-  void ParsePrefixes(dom::element prefixes, double ts);
-  void ParseSliceData(dom::element slice_data, double ts);
-  bool SliceEntryPath(dom::object metadata, double* ts);
-  template <bool kLevels>
-  void Point(dom::element value, double ts, size_t mark, std::string_view metric);
-  void Skip(PointSkip s) { ++stats->skipped[static_cast<size_t>(s)]; }
-  void ResetPath() {
-    path.Clear();
-    path.AppendLevels(prefix);
-    prefix_len = path.size();
-  }
-  char* Padded(size_t len);
-  void ReleaseIfLarge(size_t len);
-};
-
 ParseStats MessageParser::Impl::Parse(std::string_view message, DatapointBatch* batch) {
   ParseStats result;
   stats = &result;
@@ -356,6 +308,17 @@ ParseStats MessageParser::Impl::Parse(std::string_view message, DatapointBatch* 
   }
   size_t i = 0;
   while (i < message.size() && IsJsonSpace(message[i])) ++i;
+  if (i < message.size() && message[i] == '{' && fast_path) {
+    const size_t start = batch->size();
+    if (FastJson(message)) {
+      result.fast_path = true;
+      ReleaseIfLarge(message.size());
+      return result;
+    }
+    batch->Truncate(start);  // the fast path gave up: start over on the full parser
+    result = ParseStats();
+    ResetPath();
+  }
   if (i < message.size() && (message[i] == '{' || message[i] == '[')) {
     result.reject = ParseJson(message);
     ReleaseIfLarge(message.size());
@@ -435,26 +398,6 @@ MessageReject MessageParser::Impl::ParseJson(std::string_view message) {
   if (has_slice) ParseSliceData(slice_el, ts);
   if (!has_data && !has_prefixes && !has_slice) Skip(PointSkip::kBadShape);
   return MessageReject::kNone;
-}
-
-// One datapoint: the path builder holds the entry's path at `mark`; the metric is added after.
-// A point is counted once, under the first rule it breaks: value, timestamp, path.
-template <bool kLevels>
-void MessageParser::Impl::Point(dom::element value, double ts, size_t mark,
-                                std::string_view metric) {
-  double v;
-  if (value.get_double().get(v) || !std::isfinite(v)) return Skip(PointSkip::kBadValue);
-  if (std::isnan(ts)) return Skip(PointSkip::kBadTimestamp);
-  path.Truncate(mark);
-  if constexpr (kLevels) {
-    path.AppendLevels(metric);
-  } else {
-    path.AppendComponent(metric);
-  }
-  if (path.too_long()) return Skip(PointSkip::kPathTooLong);
-  if (path.size() == prefix_len) return Skip(PointSkip::kEmptyPath);  // the prefix alone
-  out->Add(path.view(), ts, v);
-  ++stats->added;
 }
 
 // Shape 1: "data": {"<object path>": {"<metric>": <number>}}.
@@ -558,6 +501,11 @@ bool MessageParser::Impl::SliceEntryPath(dom::object metadata, double* ts) {
     if (!get_string(f.value, &v)) return false;
     context.push_back({f.key, v, context.size()});
   }
+  AppendContext();
+  return true;
+}
+
+void MessageParser::Impl::AppendContext() {
   // Sorted by key; a repeated key keeps its last value.
   std::sort(context.begin(), context.end(), [](const ContextItem& a, const ContextItem& b) {
     return a.key != b.key ? a.key < b.key : a.order < b.order;
@@ -566,7 +514,6 @@ bool MessageParser::Impl::SliceEntryPath(dom::object metadata, double* ts) {
     if (i + 1 < context.size() && context[i + 1].key == context[i].key) continue;
     path.AppendComponent(context[i].value);
   }
-  return true;
 }
 
 // Shape 4: Graphite plaintext, "path value timestamp" per line (fields split on blanks, as
@@ -619,5 +566,7 @@ MessageParser::~MessageParser() = default;
 ParseStats MessageParser::Parse(std::string_view message, DatapointBatch* out) {
   return impl_->Parse(message, out);
 }
+
+void MessageParser::set_fast_path(bool on) { impl_->fast_path = on; }
 
 }  // namespace vs::kpi

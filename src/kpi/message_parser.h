@@ -48,7 +48,8 @@ const char* PointSkipName(PointSkip s);  // "bad_timestamp", ...
 struct ParseStats {
   MessageReject reject = MessageReject::kNone;
   std::array<uint32_t, static_cast<size_t>(PointSkip::kCount)> skipped{};
-  uint32_t added = 0;  // datapoints appended to the batch
+  uint32_t added = 0;      // datapoints appended to the batch
+  bool fast_path = false;  // read by the one-pass fast path (else by simdjson's DOM)
 };
 
 class MessageParser {
@@ -59,6 +60,11 @@ class MessageParser {
   ~MessageParser();
   // Appends the message's datapoints to *out; on a whole-message reject appends nothing.
   ParseStats Parse(std::string_view message, DatapointBatch* out);
+  // The one-pass fast path reads the common JSON messages (printable ASCII without escapes,
+  // known keys in the usual order) and gives up on anything else, which simdjson then parses;
+  // results are the same either way. Off: every JSON message goes to simdjson (for tests that
+  // compare the two, and for benchmarks).
+  void set_fast_path(bool on);
 
  private:
   struct Impl;

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <string>
 #include <vector>
@@ -38,27 +41,40 @@ std::string Dump(const ParseStats& s) {
 }
 
 // Parses c.message into a batch that already holds one point, so that a reject is seen to
-// append nothing and accepted points are seen to be appended after what was there.
+// append nothing and accepted points are seen to be appended after what was there. Every case
+// runs twice, with the fast path allowed and with simdjson only: both must give the expected
+// result (values compared bit for bit, so -0.0 is not 0.0).
 void Check(MessageParser& parser, const Case& c) {
-  SCOPED_TRACE(c.name);
-  DatapointBatch batch;
-  batch.Add("before", 1, 1);
-  ParseStats stats = parser.Parse(c.message, &batch);
-  EXPECT_EQ(stats.reject, c.reject) << Dump(stats);
-  for (size_t i = 0; i < static_cast<size_t>(PointSkip::kCount); ++i) {
-    auto it = c.skips.find(static_cast<PointSkip>(i));
-    uint32_t want = it == c.skips.end() ? 0 : it->second;
-    EXPECT_EQ(stats.skipped[i], want)
-        << PointSkipName(static_cast<PointSkip>(i)) << ": " << Dump(stats);
+  for (bool fast : {true, false}) {
+    SCOPED_TRACE(std::string(c.name) + (fast ? " (fast path allowed)" : " (simdjson only)"));
+    parser.set_fast_path(fast);
+    DatapointBatch batch;
+    batch.Add("before", 1, 1);
+    ParseStats stats = parser.Parse(c.message, &batch);
+    if (!fast) {
+      EXPECT_FALSE(stats.fast_path);
+    }
+    EXPECT_EQ(stats.reject, c.reject) << Dump(stats);
+    for (size_t i = 0; i < static_cast<size_t>(PointSkip::kCount); ++i) {
+      auto it = c.skips.find(static_cast<PointSkip>(i));
+      uint32_t want = it == c.skips.end() ? 0 : it->second;
+      EXPECT_EQ(stats.skipped[i], want)
+          << PointSkipName(static_cast<PointSkip>(i)) << ": " << Dump(stats);
+    }
+    EXPECT_EQ(stats.added, c.want.size());
+    ASSERT_EQ(batch.size(), c.want.size() + 1) << Dump(stats);
+    EXPECT_EQ(batch.path(0), "before");
+    for (size_t i = 0; i < c.want.size(); ++i) {
+      EXPECT_EQ(batch.path(i + 1), c.want[i].path) << i;
+      EXPECT_EQ(std::bit_cast<uint64_t>(batch.timestamp(i + 1)),
+                std::bit_cast<uint64_t>(c.want[i].ts))
+          << i << ": " << batch.timestamp(i + 1) << " vs " << c.want[i].ts;
+      EXPECT_EQ(std::bit_cast<uint64_t>(batch.value(i + 1)),
+                std::bit_cast<uint64_t>(c.want[i].value))
+          << i << ": " << batch.value(i + 1) << " vs " << c.want[i].value;
+    }
   }
-  EXPECT_EQ(stats.added, c.want.size());
-  ASSERT_EQ(batch.size(), c.want.size() + 1) << Dump(stats);
-  EXPECT_EQ(batch.path(0), "before");
-  for (size_t i = 0; i < c.want.size(); ++i) {
-    EXPECT_EQ(batch.path(i + 1), c.want[i].path) << i;
-    EXPECT_EQ(batch.timestamp(i + 1), c.want[i].ts) << i;
-    EXPECT_EQ(batch.value(i + 1), c.want[i].value) << i;
-  }
+  parser.set_fast_path(true);
 }
 
 void CheckAll(const std::vector<Case>& cases, std::string_view prefix = {}) {
@@ -629,6 +645,167 @@ TEST(MessageParserTest, ReuseAcrossShapes) {
     EXPECT_EQ(batch.path(i), paths[i]);
     EXPECT_EQ(batch.value(i), values[i]);
   }
+}
+
+// The usual messages of each JSON shape must be read by the fast path (else the comparisons
+// above would only ever test simdjson twice), and what it gives up on must still be right.
+TEST(MessageParserTest, FastPathReadsTheUsualMessages) {
+  MessageParser parser(64 << 20, "pfx");
+  const std::string taken[] = {
+      SeedWithValue("1"),
+      SeedWithValue("-12.5e3"),
+      SeedWithValue("\"a string\""),  // skipped as bad_value, still the fast path
+      R"({ "type" : "slice" , "ts" : 1.5 , "data" : { "a.b" : { "m" : 1 , "n" : [true] } } } )",
+      R"({"id":7,"type":"slice","ts":1,"prefixes":{"p":{"x":{"y":[]},"metrics":{"m":5}}}})",
+      R"({"type":"slice","ts":1534440704.0,"slice_data":[{"metadata":{"title":"Ethernet",
+          "ts":1534440704.0,"logical_device_id":"000000139521a269","device_id":null,
+          "serial_no":"dummy_sn2209199","context":{"port_no":"1","b":null}},
+          "metrics":{"tx_packets":16.0}}]})",
+      R"({"type":"slice","data":{"a":{"m":1}}})",  // no ts: bad_timestamp
+  };
+  for (const auto& m : taken) {
+    DatapointBatch batch;
+    EXPECT_TRUE(parser.Parse(m, &batch).fast_path) << m;
+  }
+  const std::string given_up[] = {
+      SeedWithValue("-0"),
+      SeedWithValue("1e400"),
+      R"({"type":"slice","ts":1,"data":{"caf\u00e9":{"m":1}}})",
+      "{\"type\":\"slice\",\"ts\":1,\"data\":{\"caf\xc3\xa9\":{\"m\":1}}}",
+      R"({"data":{"a":{"m":1}},"type":"slice","ts":1})",
+      R"({"type":"slice","data":{"a":{"m":1}},"ts":1})",
+      R"({"type":"slice","ts":1,"slice_data":[{"metrics":{"m":1},"metadata":{"title":"T"}}]})",
+      R"({"type":"slice","ts":1,"data":{"a":{"m":1}},"data":{"b":{"m":2}}})",
+      R"({"type":"slice","ts":1,"data":{"a":{"m":1}}} x)",
+      R"({"type":"slice","ts":1,"data":{"a":{"m":1},}})",
+      R"({"type":"other","ts":1,"data":{"a":{"m":1}}})",
+  };
+  for (const auto& m : given_up) {
+    DatapointBatch batch;
+    batch.Add("before", 1, 1);
+    ParseStats fast = parser.Parse(m, &batch);
+    EXPECT_FALSE(fast.fast_path) << m;
+    parser.set_fast_path(false);
+    DatapointBatch slow_batch;
+    slow_batch.Add("before", 1, 1);
+    ParseStats slow = parser.Parse(m, &slow_batch);
+    parser.set_fast_path(true);
+    EXPECT_EQ(Dump(fast), Dump(slow)) << m;
+    ASSERT_EQ(batch.size(), slow_batch.size()) << m;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      EXPECT_EQ(batch.path(i), slow_batch.path(i));
+      EXPECT_EQ(std::bit_cast<uint64_t>(batch.value(i)),
+                std::bit_cast<uint64_t>(slow_batch.value(i)));
+    }
+  }
+}
+
+// Both paths on many variants of the three JSON shapes: bytes replaced by JSON's structural
+// characters, digits, quotes, escapes and non-ASCII; cut short; numbers of every form. Each
+// variant must give the same stats and the same points (bit for bit) either way.
+TEST(MessageParserTest, FastPathAgreesWithSimdjson) {
+  const std::string seeds[] = {
+      R"({"type":"slice","ts":1481234567.25,"data":{"voltha.internal.vcore1":{"deferreds":3,"rss-mb":120.5},"b.c":{"y":-2.5e-3}}})",
+      R"({"type":"slice","ts":1484726400,"prefixes":{"voltha.olt.0001.pon":{"metrics":{"rx":10,"tx":20.5}},"onu":{"x":1,"metrics":{"t":-3}}}})",
+      R"({"type":"slice","ts":1534440704.0,"slice_data":[{"metadata":{"title":"Ethernet","ts":1534440705,"logical_device_id":"0001","device_id":"","serial_no":"sn","context":{"port_no":"1","a":"z"}},"metrics":{"tx_packets":16.0,"rx":1E2}},{"metadata":{"title":"PON"},"metrics":{"m":123456789012345678}}]})",
+  };
+  const std::string inserts[] = {"{",         "}",
+                                 "[",         "]",
+                                 ",",         ":",
+                                 "\"",        "\\",
+                                 "\\u00e9",   "\xc3\xa9",
+                                 "\xff",      "0",
+                                 "-",         "-0",
+                                 ".",         "e",
+                                 "1e400",     "99999999999999999999",
+                                 " ",         "\t",
+                                 "null",      "true",
+                                 "\x01",      "1.7976931348623157e308",
+                                 "4.9e-324",  "0.1",
+                                 "\"ts\":2,", "\"type\":\"slice\","};
+  const std::string numbers[] = {"0",
+                                 "-0",
+                                 "-0.0",
+                                 "0.0",
+                                 "1",
+                                 "-1",
+                                 "1e5",
+                                 "1E+5",
+                                 "1e-5",
+                                 "-1.5E-2",
+                                 "0.1",
+                                 "123456789012345",
+                                 "1234567890123456",
+                                 "12345678901234567890",
+                                 "-9223372036854775808",
+                                 "18446744073709551615",
+                                 "18446744073709551616",
+                                 "1e308",
+                                 "1e309",
+                                 "2.2250738585072014e-308",
+                                 "4.9e-324",
+                                 "1e-400",
+                                 "0.30000000000000004",
+                                 "9007199254740993",
+                                 "01",
+                                 "1.",
+                                 ".5",
+                                 "+1",
+                                 "1e",
+                                 "--1",
+                                 "0x10",
+                                 "Infinity",
+                                 "NaN"};
+  MessageParser fast_parser(64 << 20, "p");
+  MessageParser slow_parser(64 << 20, "p");
+  slow_parser.set_fast_path(false);
+  uint64_t rng = 12345;
+  auto next = [&rng](uint64_t n) {
+    rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (rng >> 33) % n;
+  };
+  size_t fast_taken = 0, variants = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string m = seeds[next(3)];
+    const uint64_t edits = next(3);
+    for (uint64_t e = 0; e < edits; ++e) {
+      const size_t at = next(m.size() + 1);
+      switch (next(4)) {
+        case 3: {  // a number token after `at` becomes another number form
+          const size_t colon = m.find(':', at);
+          if (colon == std::string::npos) break;
+          size_t end = colon + 1;
+          while (end < m.size() && std::strchr("+-.eE0123456789", m[end]) != nullptr) ++end;
+          m.replace(colon + 1, end - colon - 1, numbers[next(std::size(numbers))]);
+          break;
+        }
+        case 0:
+          m.insert(at, inserts[next(std::size(inserts))]);
+          break;
+        case 1:
+          m.erase(at, next(4));
+          break;
+        default:
+          m.resize(std::min(m.size(), at + 8));  // cut short (near the edit)
+          break;
+      }
+    }
+    DatapointBatch a, b;
+    const ParseStats fa = fast_parser.Parse(m, &a);
+    const ParseStats sb = slow_parser.Parse(m, &b);
+    ++variants;
+    fast_taken += fa.fast_path;
+    ASSERT_EQ(Dump(fa), Dump(sb)) << m;
+    ASSERT_EQ(a.size(), b.size()) << m;
+    for (size_t i = 0; i < a.size(); ++i) {
+      ASSERT_EQ(a.path(i), b.path(i)) << m;
+      ASSERT_EQ(std::bit_cast<uint64_t>(a.timestamp(i)), std::bit_cast<uint64_t>(b.timestamp(i)))
+          << m;
+      ASSERT_EQ(std::bit_cast<uint64_t>(a.value(i)), std::bit_cast<uint64_t>(b.value(i))) << m;
+    }
+  }
+  // Unedited messages (a third of the rounds) and harmless edits take the fast path.
+  EXPECT_GT(fast_taken, variants / 4);
 }
 
 TEST(MessageParserTest, ReasonNames) {
