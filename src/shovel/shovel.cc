@@ -106,6 +106,7 @@ struct Shovel::Impl {
 
   Counter* consumed = nullptr;
   Counter* consumed_bytes = nullptr;
+  Counter* parsed_fast = nullptr;
   Counter* points = nullptr;
   Counter* kafka_errors = nullptr;
   Counter* commits = nullptr;
@@ -125,6 +126,9 @@ struct Shovel::Impl {
 
 void Shovel::Impl::CreateMetrics() {
   consumed = m->GetCounter("shovel_messages_consumed_total", "Kafka messages consumed");
+  parsed_fast =
+      m->GetCounter("shovel_messages_parsed_fast_total",
+                    "Messages read by the parser's one-pass fast path (the rest: simdjson)");
   consumed_bytes = m->GetCounter("shovel_message_bytes_consumed_total", "Kafka payload bytes");
   points = m->GetCounter("shovel_datapoints_total", "Datapoints parsed and queued for carbon");
   kafka_errors = m->GetCounter("shovel_kafka_errors_total", "Errors reported by librdkafka");
@@ -324,6 +328,7 @@ void Shovel::Impl::Process(const rd_kafka_message_t* msg) {
   batch.Clear();
   std::string_view payload(static_cast<const char*>(msg->payload), msg->payload ? msg->len : 0);
   kpi::ParseStats st = parser.Parse(payload, &batch);
+  if (st.fast_path) parsed_fast->Inc();
   std::fill(need.begin(), need.end(), 0);
   for (size_t i = 0; i < st.skipped.size(); ++i) {
     if (st.skipped[i]) skips[i]->Inc(st.skipped[i]);

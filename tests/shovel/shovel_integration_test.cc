@@ -41,6 +41,9 @@ TEST_F(ShovelTest, MixedShapesLandWithValuesAndTimestamps) {
   EXPECT_TRUE(WaitFor([&] { return Metric("shovel_messages_consumed_total") >= 800; }, 10s));
   EXPECT_EQ(Metric("shovel_messages_rejected_total"), 0);
   EXPECT_TRUE(WaitFor([&] { return Metric("shovel_datapoints_delivered_total") >= 800; }, 10s));
+  // The JSON messages of the mix were read by the parser's one-pass fast path.
+  EXPECT_GT(Metric("shovel_messages_parsed_fast_total"), 0);
+  EXPECT_LT(Metric("shovel_messages_parsed_fast_total"), 800);  // plaintext is not JSON
 }
 
 // --cpus must reach every thread, librdkafka's included: main() pins itself before they start.
