@@ -162,7 +162,7 @@ size_t FrameEncoder::bytes() const {
 }
 
 void FrameEncoder::Recycle(std::string frame) {
-  if (frame.capacity() > spare_.capacity()) spare_ = std::move(frame);
+  if (spares_.size() < kMaxSpares && frame.capacity() > 0) spares_.push_back(std::move(frame));
 }
 
 FrameEncoder::Result FrameEncoder::Add(std::string_view path, double timestamp, double value) {
@@ -228,8 +228,12 @@ std::string FrameEncoder::Finish() {
   }
   buf_.resize(len_);
   std::string out = std::move(buf_);
-  buf_ = std::move(spare_);
-  spare_ = std::string();
+  if (!spares_.empty()) {
+    buf_ = std::move(spares_.back());
+    spares_.pop_back();
+  } else {
+    buf_ = std::string();
+  }
   // Reused storage keeps its size (len_ marks the frame's end), so its bytes are not zero-filled
   // again for every frame; only fresh storage is.
   buf_.resize(std::max(buf_.capacity(), out.size()));

@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace vs::graphite {
 
@@ -55,8 +56,12 @@ class FrameEncoder {
   // Returns the complete frame (empty string if no points) and starts a new one.
   std::string Finish();
   // Hands back a frame the caller is done with, so its storage is reused by a later frame
-  // instead of a fresh allocation (frames are large; malloc would mmap and page-fault them).
+  // instead of a fresh allocation (frames are large; malloc would mmap and page-fault them,
+  // and a fresh frame's bytes are zero-filled once). Up to kMaxSpares frames are kept: a
+  // sender writes frames in bursts, so several come back between two Finish() calls.
   void Recycle(std::string frame);
+  static constexpr size_t kMaxSpares = 8;
+  size_t spare_count() const { return spares_.size(); }
 
   Protocol protocol() const { return protocol_; }
   size_t max_frame_bytes() const { return max_; }
@@ -72,7 +77,7 @@ class FrameEncoder {
   size_t count_ = 0;
   size_t len_ = 0;
   std::string buf_;
-  std::string spare_;
+  std::vector<std::string> spares_;
 };
 
 // The plaintext rendering of one number as FrameEncoder writes it (exposed for tests and

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -307,6 +308,33 @@ TEST(PickleTest, RecycledStorageGivesTheSameFrames) {
     EXPECT_GT(got.size(), 5u);
     EXPECT_EQ(got, want);
   }
+}
+
+TEST(PickleTest, RecycledFramesAreReusedInBursts) {
+  // A sender writes several frames at once and hands them all back: up to kMaxSpares of them
+  // become the storage of the next frames (no fresh allocation), the rest are freed.
+  FrameEncoder enc(Protocol::kPickle, 4096);
+  std::vector<std::string> frames;
+  for (size_t i = 0; i < FrameEncoder::kMaxSpares + 4; ++i) {
+    ASSERT_TRUE(enc.Append("a.b.c", 1700000000, static_cast<double>(i)));
+    frames.push_back(enc.Finish());
+  }
+  std::vector<const char*> handed_back;
+  for (auto& f : frames) {
+    handed_back.push_back(f.data());
+    enc.Recycle(std::move(f));
+  }
+  EXPECT_EQ(enc.spare_count(), FrameEncoder::kMaxSpares);
+  // The next frame is the encoder's own buffer; each of the kMaxSpares after it is written in
+  // storage that was handed back.
+  ASSERT_TRUE(enc.Append("a.b.c", 1700000000, 1.0));
+  (void)enc.Finish();
+  for (size_t i = 0; i < FrameEncoder::kMaxSpares; ++i) {
+    ASSERT_TRUE(enc.Append("a.b.c", 1700000000, 1.0));
+    std::string f = enc.Finish();
+    EXPECT_NE(std::find(handed_back.begin(), handed_back.end(), f.data()), handed_back.end()) << i;
+  }
+  EXPECT_EQ(enc.spare_count(), 0u);
 }
 
 TEST(PickleTest, ExactFitAndTooLarge) {
