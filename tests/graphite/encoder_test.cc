@@ -98,6 +98,20 @@ TEST(Utf8Test, Validator) {
   EXPECT_FALSE(IsValidUtf8("\xe2\x82"));          // truncated 3-byte
 }
 
+TEST(Utf8Test, NonAsciiByteAtEveryOffsetOfEveryLength) {
+  // The ASCII check reads whole paths in overlapping blocks: one stray byte anywhere, at any
+  // length, must still be seen.
+  for (size_t n = 0; n <= 70; ++n) {
+    std::string s(n, 'a');
+    EXPECT_TRUE(IsValidUtf8(s)) << n;
+    for (size_t i = 0; i < n; ++i) {
+      s[i] = '\x80';
+      EXPECT_FALSE(IsValidUtf8(s)) << n << " at " << i;
+      s[i] = 'a';
+    }
+  }
+}
+
 TEST(Utf8Test, AgreesWithPythonStrictDecode) {
   // Random short byte strings biased towards UTF-8 lead and continuation bytes.
   std::mt19937_64 rng(13);
