@@ -18,6 +18,7 @@
 
 #include "graphite/encoder.h"
 #include "kpi/message_parser.h"
+#include "shovel/shovel.h"
 
 namespace {
 
@@ -58,14 +59,14 @@ int main(int argc, char** argv) {
   const long want = std::atol(argv[3]);
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  // shovel's consumer defaults (src/shovel/shovel.cc, CreateConsumer).
-  const char* props[][2] = {
-      {"bootstrap.servers", argv[1]},    {"group.id", "floor"},
-      {"enable.auto.commit", "false"},   {"enable.auto.offset.store", "false"},
-      {"auto.offset.reset", "earliest"}, {"queued.max.messages.kbytes", "16384"},
-      {"fetch.max.bytes", "4194304"},    {"fetch.wait.max.ms", "25"}};
-  for (const auto& kv : props) {
-    if (rd_kafka_conf_set(conf, kv[0], kv[1], err, sizeof(err)) != RD_KAFKA_CONF_OK) {
+  // Exactly shovel's consumer defaults.
+  vs::shovel::Options opt;
+  opt.group = "floor";
+  opt.from_beginning = true;
+  vs::kafka::Properties props = vs::shovel::ConsumerDefaults(opt);
+  props.emplace_back("bootstrap.servers", argv[1]);
+  for (const auto& [key, value] : props) {
+    if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), err, sizeof(err)) != RD_KAFKA_CONF_OK) {
       std::fprintf(stderr, "floor: %s\n", err);
       return 1;
     }

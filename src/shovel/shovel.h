@@ -15,6 +15,7 @@
 #include "common/metrics.h"
 #include "common/signals.h"
 #include "common/status.h"
+#include "kafka/config.h"
 #include "shovel/options.h"
 
 namespace vs::shovel {
@@ -32,5 +33,10 @@ class Shovel {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The librdkafka properties shovel's consumer starts from (before --kafka-config and
+// --kafka-opt, which override them). Shared with bench/shovel/floor.cc so that its floor is
+// measured with exactly these settings.
+kafka::Properties ConsumerDefaults(const Options& opt);
 
 }  // namespace vs::shovel

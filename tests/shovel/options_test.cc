@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+
+#include "shovel/shovel.h"
+
 namespace vs::shovel {
 namespace {
 
@@ -39,6 +44,23 @@ TEST(OptionsTest, CpusIsATasksetList) {
     EXPECT_FALSE(o.run) << bad;
     EXPECT_EQ(o.exit_code, 2) << bad;
   }
+}
+
+// The consumer's memory and commit settings (docs/SHOVEL.md says why each value).
+TEST(OptionsTest, ConsumerDefaults) {
+  Options opt = Parse({"--group", "g1"}).options;
+  std::map<std::string, std::string> got;
+  for (const auto& [k, v] : ConsumerDefaults(opt)) got[k] = v;
+  EXPECT_EQ(got["group.id"], "g1");
+  EXPECT_EQ(got["enable.auto.commit"], "false");
+  EXPECT_EQ(got["enable.auto.offset.store"], "false");
+  EXPECT_EQ(got["auto.offset.reset"], "latest");
+  EXPECT_EQ(got["queued.max.messages.kbytes"], "16384");
+  EXPECT_EQ(got["fetch.max.bytes"], "2097152");
+  opt.from_beginning = true;
+  got.clear();
+  for (const auto& [k, v] : ConsumerDefaults(opt)) got[k] = v;
+  EXPECT_EQ(got["auto.offset.reset"], "earliest");
 }
 
 }  // namespace
