@@ -18,6 +18,9 @@ constexpr size_t kHeader = 4;                     // big-endian payload length
 constexpr char kPrologue[] = "\x80\x02\x5d\x28";  // PROTO 2, EMPTY_LIST, MARK
 constexpr size_t kPrologueLen = 4;
 constexpr size_t kTrailerLen = 2;  // APPENDS, STOP
+// Storage beyond the frame limit: the trailer, and room for a point written at its widest
+// (both numbers as BINFLOAT, up to 8 bytes more than exact) when its exact size still fits.
+constexpr size_t kStorageSlack = kTrailerLen + 16;
 
 // True when d is an integer that pickles as BININT: in int32 range and not -0.0.
 inline bool IsInt32(double d, int32_t* out) {
@@ -177,7 +180,7 @@ char* FrameEncoder::Room(size_t n) {
     // Grow the storage in use geometrically, up to what the frame limit can need; the
     // zero-fill of resize() is paid once per storage byte, not per point.
     size_t want = std::max({len_ + n, buf_.size() * 2, size_t{4096}});
-    want = std::max(len_ + n, std::min(want, max_ + kTrailerLen));
+    want = std::max(len_ + n, std::min(want, max_ + kStorageSlack));
     buf_.resize(want);
   }
   return buf_.data() + len_;
@@ -198,14 +201,20 @@ FrameEncoder::Result FrameEncoder::Add(std::string_view path, double timestamp, 
   }
   if (protocol_ == Protocol::kPickle) {
     if (path.size() > UINT32_MAX) return Result::kRejected;
-    size_t need = 1 + 4 + path.size() + PickledNumberSize(timestamp) + PickledNumberSize(value) + 2;
-    // The frame's size once this point and the trailer are in.
-    size_t total = len_ + need + kTrailerLen;
-    if (total > max_) {
-      size_t alone = kHeader + kPrologueLen + need + kTrailerLen;
-      return (count_ == 0 || alone > max_) ? Result::kTooLarge : Result::kFull;
+    // Both numbers at their widest (BINFLOAT): the exact size, which classifies each number
+    // once more (a data-dependent branch, ~a third of this function's samples), is only needed
+    // near the limit.
+    const size_t widest = 1 + 4 + path.size() + 9 + 9 + 2;
+    if (len_ + widest + kTrailerLen > max_) {
+      const size_t need =
+          1 + 4 + path.size() + PickledNumberSize(timestamp) + PickledNumberSize(value) + 2;
+      // The frame's size once this point and the trailer are in.
+      if (len_ + need + kTrailerLen > max_) {
+        const size_t alone = kHeader + kPrologueLen + need + kTrailerLen;
+        return (count_ == 0 || alone > max_) ? Result::kTooLarge : Result::kFull;
+      }
     }
-    char* const start = Room(need);
+    char* const start = Room(widest);
     char* p = start;
     *p++ = '\x58';  // BINUNICODE, u32 little-endian length
     PutLe32(p, static_cast<uint32_t>(path.size()));

@@ -351,6 +351,28 @@ TEST(PickleTest, RecycledFramesAreReusedInBursts) {
   EXPECT_EQ(enc.spare_count(), 0u);
 }
 
+TEST(PickleTest, RecycledFrameStorageStopsGrowing) {
+  // Points are written at their widest and trimmed to their exact size; near the end of a frame
+  // that must never grow recycled storage again (a reallocation copies the whole frame).
+  for (size_t limit : {size_t{4096}, size_t{65536}}) {
+    FrameEncoder enc(Protocol::kPickle, limit);
+    std::vector<size_t> capacities;
+    for (int i = 0; capacities.size() < 30; ++i) {
+      const double v = i % 3 == 0 ? 1.5 : i;  // BINFLOAT and BININT mixed
+      if (!enc.Append("voltha.openolt.dev" + std::to_string(i % 97) + ".m", 1700000000, v)) {
+        std::string f = enc.Finish();
+        EXPECT_LE(f.size(), limit);
+        capacities.push_back(f.capacity());
+        enc.Recycle(std::move(f));
+      }
+    }
+    // Warmed up after a few frames: later frames never find their storage too small.
+    const size_t warm = *std::max_element(capacities.begin(), capacities.begin() + 5);
+    EXPECT_LE(*std::max_element(capacities.begin() + 5, capacities.end()), warm)
+        << ::testing::PrintToString(capacities);
+  }
+}
+
 TEST(PickleTest, ExactFitAndTooLarge) {
   // One point of the worked example is 36 bytes: a 36-byte limit holds exactly one.
   FrameEncoder enc(Protocol::kPickle, 36);
