@@ -22,6 +22,17 @@
 
 namespace vs::kpi {
 
+// mantissa / 10^fraction, negated when asked, for at most 15 significant digits (mantissa <
+// 10^15) and fraction <= 15: both are exact doubles, so one correctly rounded division gives
+// the correctly rounded value (Clinger's fast path). Shared by the JSON and plaintext readers.
+inline double ExactDecimal(uint64_t mantissa, size_t fraction, bool negative) {
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  double v = static_cast<double>(mantissa);
+  if (fraction > 0) v /= kPow10[fraction];
+  return negative ? -v : v;
+}
+
 class JsonScan {
  public:
   static constexpr int kMaxSkipDepth = 32;
@@ -113,13 +124,7 @@ class JsonScan {
     p_ = p;
     if (!exponent && digits <= 15) {
       if (negative && mantissa == 0) return false;  // -0: let simdjson decide
-      // Clinger's fast path: mantissa and 10^fraction are exact doubles, so one correctly
-      // rounded division gives the correctly rounded value.
-      static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                          1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-      double v = static_cast<double>(mantissa);
-      if (fraction > 0) v /= kPow10[fraction];
-      *out = negative ? -v : v;
+      *out = ExactDecimal(mantissa, fraction, negative);
       return true;
     }
     // Correctly rounded like simdjson; out of range (overflow, underflow, subnormal) and any
@@ -135,11 +140,8 @@ class JsonScan {
     return *is_number ? Number(out) : SkipValue(0);
   }
 
-  // A string or null: a string sets *s, null leaves it as it is; *is_string says which.
-  bool StringOrNull(std::string_view* s, bool* is_string) {
-    *is_string = Peek() == '"';
-    return *is_string ? String(s) : Literal("null");
-  }
+  // A string or null: a string sets *s, null leaves it as it is.
+  bool StringOrNull(std::string_view* s) { return Peek() == '"' ? String(s) : Literal("null"); }
 
   // True when the next value is null (consumed).
   bool Null() { return Peek() == 'n' && Literal("null"); }

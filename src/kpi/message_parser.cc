@@ -196,8 +196,6 @@ bool RewriteNumbers(std::string_view in, Writer* w) {
 // significant digits fit a double exactly, and one correctly rounded division by an exact power
 // of ten then gives the correctly rounded result (Clinger's fast path). Anything else: false.
 bool FastDecimal(std::string_view s, double* out) {
-  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
   size_t i = 0;
   const bool negative = !s.empty() && s[0] == '-';
   if (negative) ++i;
@@ -216,9 +214,7 @@ bool FastDecimal(std::string_view s, double* out) {
     }
   }
   if (digits == 0 || digits > 15) return false;
-  auto v = static_cast<double>(mantissa);
-  if (fraction > 0) v /= kPow10[fraction];
-  *out = negative ? -v : v;
+  *out = ExactDecimal(mantissa, fraction > 0 ? static_cast<size_t>(fraction) : 0, negative);
   return true;
 }
 

@@ -140,14 +140,13 @@ bool MessageParser::Impl::FastMetadata(JsonScan* s, double* ts) {
   if (!s->Consume('}')) {
     do {
       std::string_view key;
-      bool is_string;
       if (!s->Key(&key)) return false;
       if (key == "title") {
-        if (!s->StringOrNull(&title, &is_string)) return false;
+        if (!s->StringOrNull(&title)) return false;
       } else if (key == "device_id") {
-        if (!s->StringOrNull(&device_id, &is_string)) return false;
+        if (!s->StringOrNull(&device_id)) return false;
       } else if (key == "logical_device_id") {
-        if (!s->StringOrNull(&logical_device_id, &is_string)) return false;
+        if (!s->StringOrNull(&logical_device_id)) return false;
       } else if (key == "context") {
         if (has_ctx) return false;
         has_ctx = true;
@@ -156,7 +155,7 @@ bool MessageParser::Impl::FastMetadata(JsonScan* s, double* ts) {
         if (s->Consume('}')) continue;
         do {
           std::string_view name, value;
-          if (!s->Key(&name) || !s->StringOrNull(&value, &is_string)) return false;
+          if (!s->Key(&name) || !s->StringOrNull(&value)) return false;
           context.push_back({name, value, context.size()});
         } while (s->Consume(','));
         if (!s->Consume('}')) return false;
