@@ -7,10 +7,6 @@
 #include <cstdint>
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 namespace vs::graphite {
 namespace {
 
@@ -58,35 +54,18 @@ inline char* PutNumber(char* p, double d) {
 
 inline bool IsAscii(std::string_view s) {
   // Every path of every point passes here; paths are almost always sanitised ASCII of 20-100
-  // bytes, so the whole path is OR-ed together in a few overlapping loads and tested once.
+  // bytes, so the whole path is OR-ed together in 8-byte words (the last one overlapping) and
+  // tested once, instead of a branch per word.
   const char* p = s.data();
   const size_t n = s.size();
-#if defined(__SSE2__)
-  if (n >= 16) {
-    __m128i acc = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16));
-    for (size_t i = 0; i + 16 <= n; i += 16) {
-      acc = _mm_or_si128(acc, _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)));
-    }
-    return _mm_movemask_epi8(acc) == 0;
-  }
-#else
-  if (n >= 16) {
-    uint64_t acc = 0;
+  if (n >= 8) {
+    uint64_t acc = 0, w;
     for (size_t i = 0; i + 8 <= n; i += 8) {
-      uint64_t w;
       std::memcpy(&w, p + i, 8);
       acc |= w;
     }
-    uint64_t last;
-    std::memcpy(&last, p + n - 8, 8);
-    return ((acc | last) & 0x8080808080808080ULL) == 0;
-  }
-#endif
-  if (n >= 8) {
-    uint64_t a, b;
-    std::memcpy(&a, p, 8);
-    std::memcpy(&b, p + n - 8, 8);
-    return ((a | b) & 0x8080808080808080ULL) == 0;
+    std::memcpy(&w, p + n - 8, 8);
+    return ((acc | w) & 0x8080808080808080ULL) == 0;
   }
   unsigned acc = 0;
   for (size_t i = 0; i < n; ++i) acc |= static_cast<unsigned char>(p[i]);
