@@ -7,7 +7,7 @@ PACKAGES=(
   # build
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   librdkafka-dev libsimdjson-dev libfmt-dev libspdlog-dev libcli11-dev libcurl4-openssl-dev
-  libre2-dev
+  libre2-dev libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # real components the tests and the demo run
   graphite-carbon graphite-web python3-whisper kcat etcd-server etcd-client haproxy

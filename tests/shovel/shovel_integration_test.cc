@@ -46,6 +46,29 @@ TEST_F(ShovelTest, MixedShapesLandWithValuesAndTimestamps) {
   EXPECT_LT(Metric("shovel_messages_parsed_fast_total"), 800);  // plaintext is not JSON
 }
 
+// The shovel binary of a normal build runs on jemalloc with the options compiled into it
+// (docs/SHOVEL.md, "Memory allocator"); a link order or packaging change that silently puts it
+// back on glibc's malloc, or drops the options, shows here. Sanitizer builds keep their own.
+TEST_F(ShovelTest, StartupLogNamesTheMallocInUse) {
+  StartShovel();
+  std::string log;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        std::ifstream f(dir_.File("shovel.log"));
+        log.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+        return log.find("starting (malloc: ") != std::string::npos;
+      },
+      10s));
+#ifdef VS_JEMALLOC
+  EXPECT_NE(log.find("(malloc: jemalloc 5."), std::string::npos) << log;
+  EXPECT_NE(log.find("narenas 1, tcache_max 4096, dirty_decay_ms 1000, muzzy_decay_ms 0)"),
+            std::string::npos)
+      << log;
+#else
+  EXPECT_EQ(log.find("(malloc: jemalloc"), std::string::npos) << log;
+#endif
+}
+
 // --cpus must reach every thread, librdkafka's included: main() pins itself before they start.
 TEST_F(ShovelTest, CpusPinsEveryThreadAndDataStillLands) {
   auto cpus = CurrentCpus();
