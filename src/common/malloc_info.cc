@@ -1,12 +1,11 @@
 #include "common/malloc_info.h"
 
 #include <dlfcn.h>
+#include <fmt/format.h>
 #include <sys/types.h>
 
 #include <cstdlib>
 #include <cstring>
-
-#include <fmt/format.h>
 
 namespace vs {
 namespace {
@@ -34,11 +33,11 @@ std::string DescribeMalloc() {
   // Looked up, not linked: this library does not depend on jemalloc.
   auto mallctl = reinterpret_cast<MallctlFn>(dlsym(RTLD_DEFAULT, "mallctl"));
   if (mallctl == nullptr) return file;
-  return fmt::format("jemalloc {} (narenas {}, tcache_max {}, dirty_decay_ms {}, muzzy_decay_ms {})",
-                     Read<const char*>(mallctl, "version"), Read<unsigned>(mallctl, "opt.narenas"),
-                     Read<size_t>(mallctl, "opt.tcache_max"),
-                     Read<ssize_t>(mallctl, "opt.dirty_decay_ms"),
-                     Read<ssize_t>(mallctl, "opt.muzzy_decay_ms"));
+  return fmt::format(
+      "jemalloc {} (narenas {}, tcache_max {}, dirty_decay_ms {}, muzzy_decay_ms {})",
+      Read<const char*>(mallctl, "version"), Read<unsigned>(mallctl, "opt.narenas"),
+      Read<size_t>(mallctl, "opt.tcache_max"), Read<ssize_t>(mallctl, "opt.dirty_decay_ms"),
+      Read<ssize_t>(mallctl, "opt.muzzy_decay_ms"));
 }
 
 }  // namespace vs
