@@ -17,11 +17,11 @@
 // librdkafka's broker thread allocates every message and the main thread frees it. With glibc
 // each such free and allocation takes the one arena lock, and the two threads contended for it:
 // ~64,000 futex calls in a 2 M-datapoint drain, nearly all of them there. jemalloc frees into a
-// per-thread cache and returns blocks in batches: futex calls fell from ~64,000 to ~400 and
-// whole-run CPU by 11% (16 alternating rounds of bench/shovel/ab.sh, docs/PERFORMANCE.md). jemalloc reads this at its first allocation;
-// MALLOC_CONF in the environment still overrides it. One arena and small thread caches, and
-// dirty pages purged within a second, keep the 10x-backlog peak RSS at glibc's (58 MiB against
-// 77 MiB with jemalloc's defaults).
+// per-thread cache and returns blocks in batches: ~400 futex calls, and whole-run CPU 11% lower
+// (16 alternating rounds of bench/shovel/ab.sh, docs/PERFORMANCE.md). jemalloc reads this at its
+// first allocation; MALLOC_CONF in the environment still overrides it. One arena, small thread
+// caches and dirty pages purged within a second keep the 10x-backlog peak RSS at glibc's (58 MiB
+// against 77 MiB with jemalloc's defaults).
 extern "C" {
 const char* malloc_conf = "narenas:1,tcache_max:4096,dirty_decay_ms:1000,muzzy_decay_ms:0";
 }
