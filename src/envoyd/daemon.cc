@@ -17,6 +17,7 @@
 #include "common/metrics.h"
 #include "common/signals.h"
 #include "envoyd/atomic_file.h"
+#include "envoyd/server_info.h"
 #include "envoyd/supervisor.h"
 #include "kv/resolver.h"
 #include "kv/watcher.h"
@@ -123,13 +124,46 @@ StatusOr<std::unique_ptr<kv::Watcher>> MakeStoreWatcher(
   return kv::MakeWatcher(w);
 }
 
-bool ProbeEnvoyReady(const std::string& admin) {
+// Answers of the /server_info probe, by kind (envoyd_envoy_probes_total{answer=...}).
+struct ProbeCounters {
+  Counter* live;         // the probed epoch is LIVE
+  Counter* not_live;     // the probed epoch answers, not LIVE yet
+  Counter* other_epoch;  // another epoch holds the admin address (hot restart hand-over)
+  Counter* unreachable;  // no answer (not listening yet, timeout)
+  Counter* invalid;      // an answer that is not a ServerInfo
+};
+
+// Is `epoch` LIVE according to Envoy's admin at `admin`? Asks /server_info, not /ready: see
+// envoyd/server_info.h. A malformed answer is logged (once per distinct error) and counted.
+bool ProbeEnvoyReady(const std::string& admin, int epoch, const ProbeCounters& c,
+                     std::string* last_error) {
   HttpRequest req;
-  req.url = "http://" + admin + "/ready";
+  req.url = "http://" + admin + "/server_info";
   req.timeout = std::chrono::milliseconds(300);
-  req.max_body = 4096;
+  req.max_body = kMaxServerInfoBytes;
   auto r = HttpCall(req);
-  return r.ok() && r->status == 200 && r->body.find("LIVE") != std::string::npos;
+  if (!r.ok()) {
+    c.unreachable->Inc();
+    return false;
+  }
+  StatusOr<ServerInfo> info =
+      r->status == 200
+          ? ParseServerInfo(r->body)
+          : StatusOr<ServerInfo>(InvalidArgument("answered HTTP " + std::to_string(r->status)));
+  if (!info.ok()) {
+    c.invalid->Inc();
+    std::string e = info.status().ToString();
+    if (e != *last_error) spdlog::warn("envoy admin {}/server_info: {}", admin, e);
+    *last_error = std::move(e);
+    return false;
+  }
+  last_error->clear();
+  if (info->restart_epoch != epoch) {
+    c.other_epoch->Inc();
+    return false;
+  }
+  (EpochIsLive(*info, epoch) ? c.live : c.not_live)->Inc();
+  return EpochIsLive(*info, epoch);
 }
 
 std::string JsonEscape(const std::string& s) {
@@ -468,7 +502,16 @@ int RunDaemon(const Options& o, SignalWatcher* signals) {
   sopts.backoff_seed = static_cast<uint64_t>(getpid());
   Supervisor::Probe probe;
   if (!o.envoy_admin.empty()) {
-    probe = [admin = o.envoy_admin] { return ProbeEnvoyReady(admin); };
+    auto probes = [&metrics](const char* answer) {
+      return metrics.GetCounter("envoyd_envoy_probes_total",
+                                "Envoy admin /server_info probes, by answer",
+                                std::string("answer=\"") + answer + "\"");
+    };
+    ProbeCounters pc{probes("live"), probes("not_live"), probes("other_epoch"),
+                     probes("unreachable"), probes("invalid")};
+    probe = [admin = o.envoy_admin, pc, last_error = std::string()](int epoch) mutable {
+      return ProbeEnvoyReady(admin, epoch, pc, &last_error);
+    };
   }
   Supervisor supervisor(sopts, &runner, RealClock::Get(), probe);
   bool supervised = eopts->mode == Mode::kRestart || eopts->mode == Mode::kEds;

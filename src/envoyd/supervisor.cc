@@ -85,7 +85,7 @@ void Supervisor::Tick() {
       up = false;
       if (now - last_probe_ >= std::chrono::milliseconds(100)) {
         last_probe_ = now;
-        up = probe_();
+        up = probe_(n->epoch);
       }
     } else {
       up = now - n->started >= opts_.epoch_grace;

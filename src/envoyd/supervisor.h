@@ -5,8 +5,9 @@
 //    --base-id, --drain-time-s and --parent-shutdown-time-s. N is 0 when no Envoy is alive, else
 //    exactly the newest live epoch + 1.
 //  - A new epoch is never started while the newest one is still initializing (Envoy would
-//    refuse it): the restart waits until that epoch is up. An epoch is up when `probe` says so
-//    (Envoy admin /ready answers LIVE) or, without a probe, once it has lived `epoch_grace`.
+//    refuse it): the restart waits until that epoch is up. An epoch is up when `probe(epoch)`
+//    says so (Envoy admin /server_info: that epoch answers LIVE) or, without a probe, once it
+//    has lived `epoch_grace`.
 //  - The newest epoch dying before it is up is a failed restart: older epochs are left serving
 //    and the same epoch is retried after a jittered backoff. An older epoch exiting is normal
 //    (Envoy retires N-1 itself; N exits after its parent shutdown time) and changes nothing:
@@ -56,7 +57,8 @@ struct SupervisorStats {
 
 class Supervisor {
  public:
-  using Probe = std::function<bool()>;
+  // Is epoch N (the newest, not yet up) up? Called with that epoch's number.
+  using Probe = std::function<bool(int epoch)>;
   Supervisor(SupervisorOptions opts, ProcessRunner* runner, const Clock* clock, Probe probe = {});
 
   // Asks for a new epoch on the config now in place. Coalesces: several requests before the

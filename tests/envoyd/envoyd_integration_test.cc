@@ -417,9 +417,11 @@ TEST_F(EnvoydTest, FaultsKeepTheConfigAndTheProxy) {
   EXPECT_EQ(ServeArgv().back(), ExpectedArgv(0));
 }
 
-// -envoy-admin: an epoch is up when Envoy's admin /ready answers LIVE, not after -epoch-grace
-// (60 s here, longer than the test). The double serves /ready on the admin address of the
-// rendered config, PRE_INITIALIZING while notlive.<N> exists.
+// -envoy-admin: an epoch is up when Envoy's admin says that epoch is LIVE, not after
+// -epoch-grace (60 s here, longer than the test). The double serves /ready and /server_info on
+// the admin address of the rendered config, PRE_INITIALIZING while notlive.<N> exists. Each new
+// epoch takes the admin address over only 1.5 s after it starts (as Envoy does once its config
+// is loaded): until then the previous, LIVE epoch answers, and that must not count.
 TEST_F(EnvoydTest, EnvoyAdminReadyDecidesWhenAnEpochIsUp) {
   uint16_t envoy_admin = *FreeLoopbackPort(), admin = *FreeLoopbackPort();
   WriteFile(tmpl,
@@ -436,7 +438,9 @@ TEST_F(EnvoydTest, EnvoyAdminReadyDecidesWhenAnEpochIsUp) {
                                    "-epoch-timeout", "4s",
                                    "-admin",         "127.0.0.1:" + std::to_string(admin)};
   args.insert(args.end(), more.begin(), more.end());
-  ASSERT_TRUE(Start(args));
+  ASSERT_TRUE(envoyd.Start(
+      args, log,
+      {"FAKE_ENVOY_STATE=" + state, "FAKE_ENVOY_INIT_MS=150", "FAKE_ENVOY_ADMIN_HANDOFF_MS=1500"}));
   ASSERT_TRUE(WaitFor(
       [&] {
         return Events().find("epoch=0 pid=") != std::string::npos &&
@@ -499,6 +503,11 @@ TEST_F(EnvoydTest, EnvoyAdminReadyDecidesWhenAnEpochIsUp) {
   EXPECT_EQ(CountOf(Events(), "restart epoch mismatch"), 0);
   EXPECT_EQ(CountOf(Events(), "still initializing"), 0);
   EXPECT_EQ(Metric(admin, "envoyd_restarts_total{outcome=\"ok\"}"), 2);
+  // Epoch 0 answered for epoch 1 during each 1.5 s hand-over, and was not taken for it.
+  EXPECT_GE(Metric(admin, "envoyd_envoy_probes_total{answer=\"other_epoch\"}"), 5);
+  EXPECT_GE(Metric(admin, "envoyd_envoy_probes_total{answer=\"not_live\"}"), 5);
+  EXPECT_EQ(Metric(admin, "envoyd_envoy_probes_total{answer=\"live\"}"), 2);
+  EXPECT_EQ(Metric(admin, "envoyd_envoy_probes_total{answer=\"invalid\"}"), 0);
 }
 
 TEST_F(EnvoydTest, ShutdownTimeoutThenSigkill) {

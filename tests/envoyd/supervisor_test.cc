@@ -77,21 +77,39 @@ TEST_F(SupervisorTest, NeverStartsWhileTheNewestInitializesAndCoalesces) {
 }
 
 TEST_F(SupervisorTest, UsesTheProbeWhenGiven) {
-  bool live = false;
-  Make([&] { return live; });
+  int live_epoch = -1;
+  std::vector<int> asked;
+  Make([&](int epoch) {
+    asked.push_back(epoch);
+    return epoch == live_epoch;
+  });
   sup->RequestRestart();
   clock.Advance(std::chrono::seconds(30));
   sup->Tick();
   EXPECT_FALSE(sup->ProxyUp());
-  live = true;
+  live_epoch = 0;
   clock.Advance(Millis(100));
   sup->Tick();
   EXPECT_TRUE(sup->ProxyUp());
+  // Epoch 1: the probe is asked about epoch 1, and epoch 0 still being LIVE does not count.
+  sup->RequestRestart();
+  sup->Tick();
+  ASSERT_EQ(runner.started.size(), 2u);
+  clock.Advance(Millis(100));
+  sup->Tick();
+  EXPECT_FALSE(sup->ProxyUp());
+  live_epoch = 1;
+  clock.Advance(Millis(100));
+  sup->Tick();
+  EXPECT_TRUE(sup->ProxyUp());
+  ASSERT_GE(asked.size(), 4u);
+  EXPECT_EQ(asked.front(), 0);
+  EXPECT_EQ(asked.back(), 1);
 }
 
 TEST_F(SupervisorTest, ProbeIsRateLimited) {
   int probes = 0;
-  Make([&] {
+  Make([&](int) {
     ++probes;
     return false;
   });
@@ -201,7 +219,7 @@ TEST_F(SupervisorTest, ExecFailureIsRetried) {
 
 TEST_F(SupervisorTest, StartupTimeoutKillsAStuckEpoch) {
   opts.startup_timeout = std::chrono::seconds(20);
-  Make([] { return false; });
+  Make([](int) { return false; });
   sup->RequestRestart();
   clock.Advance(std::chrono::seconds(20));
   sup->Tick();

@@ -20,10 +20,11 @@
 // Admin endpoint: as Envoy, the address is the config's admin.address.socket_address (served
 // only when it is a 127.x address: the double stays on loopback), or $FAKE_ENVOY_ADMIN
 // (host:port). GET /ready answers 200 "LIVE" once the epoch is initialized, 503
-// "PRE_INITIALIZING" before, 503 "DRAINING" once told to drain; other paths 404. As Envoy's hot
-// restart does (the child's ShutdownAdmin request to its parent), a new epoch first makes the
-// previous epoch close its admin listener, then binds the address itself: /ready always
-// describes the newest epoch.
+// "PRE_INITIALIZING" before, 503 "DRAINING" once told to drain; GET /server_info answers that
+// state and command_line_options.restart_epoch as JSON; other paths 404. As Envoy's hot restart
+// does (the child's ShutdownAdmin request to its parent, after it has loaded its config), a new
+// epoch makes the previous epoch close its admin listener, then binds the address itself; until
+// then (at least $FAKE_ENVOY_ADMIN_HANDOFF_MS, default 0) the previous epoch answers.
 // Every invocation appends its argv (tab-separated, argv[0] as given) to <state>/argv.log and
 // its life events to <state>/events.log, for the tests' assertions.
 #include <arpa/inet.h>
@@ -51,6 +52,7 @@ namespace {
 
 std::string g_state;
 int g_epoch = -1;
+int g_base_id = 0;
 
 void Append(const std::string& file, const std::string& line) {
   int fd = open((g_state + "/" + file).c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -173,14 +175,24 @@ void ServeAdmin(int listen_fd, const std::string& state) {
   }
   int code = 404;
   std::string body = "not found\n";
+  std::string type = "text/plain";
   if (path == "/ready") {
     code = state == "LIVE" ? 200 : 503;
     body = state + "\n";
+  } else if (path == "/server_info") {
+    // admin.v3.ServerInfo as Envoy prints it (primitive fields always present).
+    code = 200;
+    type = "application/json";
+    body = "{\n \"version\": \"fake_envoy/0.0.0\",\n \"state\": \"" + state +
+           "\",\n \"hot_restart_version\": \"11.104\",\n \"command_line_options\": {\n"
+           "  \"base_id\": \"" +
+           std::to_string(g_base_id) + "\",\n  \"restart_epoch\": " + std::to_string(g_epoch) +
+           ",\n  \"mode\": \"Serve\"\n }\n}\n";
   }
-  std::string resp =
-      "HTTP/1.1 " + std::to_string(code) + (code == 200 ? " OK" : " Error") +
-      "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
-      "\r\nConnection: close\r\n\r\n" + body;
+  std::string resp = "HTTP/1.1 " + std::to_string(code) + (code == 200 ? " OK" : " Error") +
+                     "\r\nContent-Type: " + type +
+                     "\r\nContent-Length: " + std::to_string(body.size()) +
+                     "\r\nConnection: close\r\n\r\n" + body;
   ssize_t n = write(c, resp.data(), resp.size());
   (void)n;
   close(c);
@@ -205,7 +217,7 @@ int main(int argc, char** argv) {
     else if (a == "--config-path" || a == "-c")
       config = next();
     else if (a == "--base-id")
-      base_id = std::atoi(next().c_str());
+      g_base_id = base_id = std::atoi(next().c_str());
     else if (a == "--drain-time-s")
       drain = std::atoi(next().c_str());
     else if (a == "--parent-shutdown-time-s")
@@ -281,6 +293,11 @@ int main(int argc, char** argv) {
   int admin_fd = -1;
   std::string admin = AdminAddress(cfg);
   if (!admin.empty()) {
+    // Envoy asks its parent for the admin address only after loading its own config: until
+    // then the previous epoch answers on it. $FAKE_ENVOY_ADMIN_HANDOFF_MS widens that window.
+    if (const char* h = std::getenv("FAKE_ENVOY_ADMIN_HANDOFF_MS"); h && newest >= 0) {
+      poll(nullptr, 0, std::atoi(h));
+    }
     if (newest >= 0) {
       if (pid_t p = LivePid(newest); p > 0) {
         union sigval v;

@@ -1,0 +1,50 @@
+#include "envoyd/server_info.h"
+
+#include <simdjson.h>
+
+namespace vs::envoyd {
+
+StatusOr<ServerInfo> ParseServerInfo(std::string_view body) {
+  if (body.size() > kMaxServerInfoBytes) {
+    return ResourceExhausted("server_info of " + std::to_string(body.size()) +
+                             " bytes exceeds the limit");
+  }
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (auto err = parser.parse(body.data(), body.size()).get(doc)) {
+    return InvalidArgument(std::string("server_info is not valid JSON: ") +
+                           simdjson::error_message(err));
+  }
+  simdjson::dom::object obj;
+  if (doc.get_object().get(obj)) return InvalidArgument("server_info is not a JSON object");
+  ServerInfo info;
+  std::string_view state;
+  if (obj["state"].get_string().get(state)) {
+    return InvalidArgument("server_info has no string \"state\"");
+  }
+  info.state = std::string(state);
+  // proto3 JSON: an absent field holds its default, so no restart_epoch means epoch 0.
+  info.restart_epoch = 0;
+  simdjson::dom::element epoch;
+  if (obj.at_pointer("/command_line_options/restart_epoch").get(epoch) == simdjson::SUCCESS) {
+    // uint32 is written as a number; protobuf's parser also accepts the string form.
+    uint64_t n = 0;
+    std::string_view s;
+    bool ok = epoch.get_uint64().get(n) == simdjson::SUCCESS;
+    if (!ok && epoch.get_string().get(s) == simdjson::SUCCESS && !s.empty() && s.size() <= 10 &&
+        s.find_first_not_of("0123456789") == std::string_view::npos) {
+      n = std::stoull(std::string(s));
+      ok = true;
+    }
+    if (!ok) return InvalidArgument("server_info restart_epoch is not a non-negative integer");
+    if (n > UINT32_MAX) return InvalidArgument("server_info restart_epoch is out of range");
+    info.restart_epoch = static_cast<int64_t>(n);
+  }
+  return info;
+}
+
+bool EpochIsLive(const ServerInfo& info, int epoch) {
+  return info.state == "LIVE" && info.restart_epoch == epoch;
+}
+
+}  // namespace vs::envoyd
