@@ -187,7 +187,12 @@ class JsonScan {
   // digit numbers: callgrind, shape 1, 5,680 -> 6,101 per message.)
   static const char* Digits(const char* p, const char* end, uint64_t* mantissa) {
     uint64_t m = *mantissa;
-    while (p < end && IsDigit(*p)) m = m * 10 + static_cast<uint64_t>(*p++ - '0');
+    for (; p < end; ++p) {
+      // One unsigned compare per byte, and no sign extension of the digit.
+      const unsigned d = static_cast<unsigned char>(*p) - unsigned{'0'};
+      if (d > 9) break;
+      m = m * 10 + d;
+    }
     *mantissa = m;
     return p;
   }
