@@ -40,4 +40,13 @@ inline Duration Seconds(double s) {
 }
 inline Duration Millis(int64_t ms) { return std::chrono::milliseconds(ms); }
 
+// The poll() timeout for waiting `d`: whole milliseconds rounded *up*, at most max_ms, 0 when
+// `d` is not positive. Rounding down (duration_cast) returns up to 1 ms early, and a loop that
+// waits for a deadline then spins with timeout 0 until it passes.
+inline int PollTimeoutMs(Duration d, int max_ms = 1 << 30) {
+  if (d <= Duration::zero()) return 0;
+  const int64_t ms = std::chrono::ceil<std::chrono::milliseconds>(d).count();
+  return ms > max_ms ? max_ms : static_cast<int>(ms);
+}
+
 }  // namespace vs

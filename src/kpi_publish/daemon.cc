@@ -56,14 +56,13 @@ Daemon::Daemon(Options options, const ProcSource* proc, CommandRunner* runner, c
 double Daemon::NowTs() const { return std::floor(clock_->WallSeconds()); }
 
 bool Daemon::WaitForSignal(int signal_fd, Duration d) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-  if (ms < 0) ms = 0;
+  const int ms = PollTimeoutMs(d, 1000);
   if (signal_fd < 0) {
-    if (ms > 0) poll(nullptr, 0, static_cast<int>(std::min<int64_t>(ms, 1000)));
+    if (ms > 0) poll(nullptr, 0, ms);
     return stopping_.load();
   }
   pollfd p{signal_fd, POLLIN, 0};
-  int n = poll(&p, 1, static_cast<int>(std::min<int64_t>(ms, 1000)));
+  int n = poll(&p, 1, ms);
   if (n > 0) {
     signalfd_siginfo info;
     while (read(signal_fd, &info, sizeof(info)) == static_cast<ssize_t>(sizeof(info))) {

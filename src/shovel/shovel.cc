@@ -116,6 +116,7 @@ struct Shovel::Impl {
   Counter* dlq_ok = nullptr;
   Counter* dlq_failed = nullptr;
   Counter* frame_skips = nullptr;
+  Counter* wakeups = nullptr;
   Gauge* paused_gauge = nullptr;
   Gauge* paused_seconds = nullptr;
   Gauge* lag = nullptr;
@@ -137,6 +138,8 @@ void Shovel::Impl::CreateMetrics() {
   rewinds = m->GetCounter("shovel_rewinds_total",
                           "Times undelivered messages were consumed again after a carbon loss");
   rebalances = m->GetCounter("shovel_rebalances_total", "Consumer group rebalances");
+  wakeups = m->GetCounter("shovel_loop_wakeups_total",
+                          "Turns of the main loop (a busy loop shows as a fast rise)");
   dlq_ok = m->GetCounter("shovel_dead_letter_total", "Messages produced to the dead-letter topic",
                          R"(result="ok")");
   dlq_failed = m->GetCounter("shovel_dead_letter_total", "", R"(result="failed")");
@@ -647,15 +650,13 @@ Status Shovel::Run(SignalWatcher* signals) {
     TimePoint wake = now + std::chrono::milliseconds(100);
     for (auto& snd : s.senders) wake = std::min(wake, snd->NextWake());
     if (!s.to_commit.empty()) wake = std::min(wake, s.next_commit);
-    int timeout_ms =
-        more ? 0
-             : static_cast<int>(std::max<int64_t>(
-                   0, std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count()));
+    const int timeout_ms = more ? 0 : PollTimeoutMs(wake - now);
     fds.clear();
     fds.push_back({signals->fd(), POLLIN, 0});
     fds.push_back({s.event_pipe[0], POLLIN, 0});
     for (auto& snd : s.senders) fds.push_back({snd->fd(), snd->events(), 0});
     poll(fds.data(), fds.size(), timeout_ms);
+    s.wakeups->Inc();
 
     for (int sig; (sig = signals->Read()) != 0;) {
       if ((sig == SIGTERM || sig == SIGINT) && stop_deadline == TimePoint::max()) {
