@@ -162,8 +162,9 @@ bool ProbeEnvoyReady(const std::string& admin, int epoch, const ProbeCounters& c
     c.other_epoch->Inc();
     return false;
   }
-  (EpochIsLive(*info, epoch) ? c.live : c.not_live)->Inc();
-  return EpochIsLive(*info, epoch);
+  const bool live = EpochIsLive(*info, epoch);
+  (live ? c.live : c.not_live)->Inc();
+  return live;
 }
 
 std::string JsonEscape(const std::string& s) {
