@@ -2,6 +2,9 @@
 
 #include <simdjson.h>
 
+#include <charconv>
+#include <system_error>
+
 namespace vs::envoyd {
 
 StatusOr<ServerInfo> ParseServerInfo(std::string_view body) {
@@ -31,10 +34,13 @@ StatusOr<ServerInfo> ParseServerInfo(std::string_view body) {
     uint64_t n = 0;
     std::string_view s;
     bool ok = epoch.get_uint64().get(n) == simdjson::SUCCESS;
-    if (!ok && epoch.get_string().get(s) == simdjson::SUCCESS && !s.empty() && s.size() <= 10 &&
-        s.find_first_not_of("0123456789") == std::string_view::npos) {
-      n = std::stoull(std::string(s));
-      ok = true;
+    if (!ok && epoch.get_string().get(s) == simdjson::SUCCESS && !s.empty()) {
+      // All of it digits: from_chars takes no sign, space or prefix for an unsigned type.
+      auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+      if (end == s.data() + s.size()) {
+        ok = true;
+        if (ec == std::errc::result_out_of_range) n = UINT64_MAX;  // out of range, below
+      }
     }
     if (!ok) return InvalidArgument("server_info restart_epoch is not a non-negative integer");
     if (n > UINT32_MAX) return InvalidArgument("server_info restart_epoch is out of range");

@@ -83,7 +83,11 @@ TEST(ServerInfoTest, MalformedAnswersAreErrorsThatSayWhy) {
       {R"({"state":"LIVE","command_line_options":{"restart_epoch":null}})", "not a non-negative"},
       {R"({"state":"LIVE","command_line_options":{"restart_epoch":4294967296}})", "out of range"},
       {R"({"state":"LIVE","command_line_options":{"restart_epoch":"99999999999"}})",
-       "not a non-negative"},
+       "out of range"},
+      {R"({"state":"LIVE","command_line_options":{"restart_epoch":"99999999999999999999999"}})",
+       "out of range"},
+      {R"({"state":"LIVE","command_line_options":{"restart_epoch":"+1"}})", "not a non-negative"},
+      {R"({"state":"LIVE","command_line_options":{"restart_epoch":" 1"}})", "not a non-negative"},
   };
   for (const auto& c : cases) {
     auto i = ParseServerInfo(c.body);
