@@ -603,8 +603,7 @@ int RunDaemon(const Options& o, SignalWatcher* signals) {
     Duration wait = std::min(engine.NextTickIn(), supervisor.NextTickIn());
     std::vector<pollfd> fds = {{signals->fd(), POLLIN, 0}, {inbox.fd(), POLLIN, 0}};
     runner.PollFds(&fds);
-    int ms = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(wait).count());
-    int rc = poll(fds.data(), fds.size(), std::max(ms, 0));
+    int rc = poll(fds.data(), fds.size(), PollTimeoutMs(wait));
     if (rc < 0 && errno != EINTR) {
       spdlog::critical("poll: {}", strerror(errno));
       std::abort();  // a broken invariant of the loop itself

@@ -182,7 +182,7 @@ Status Shovel::Impl::ResolveKafka(SignalWatcher* signals, std::string* bootstrap
     Duration wait = backoff.Next();
     spdlog::warn("{}; retrying in {:.1f} s", hps.status().message(), ToSeconds(wait));
     pollfd p{signals->fd(), POLLIN, 0};
-    poll(&p, 1, static_cast<int>(ToSeconds(wait) * 1000));
+    poll(&p, 1, PollTimeoutMs(wait));
     for (int sig; (sig = signals->Read()) != 0;) {
       if (sig == SIGTERM || sig == SIGINT) {
         *stop = true;
