@@ -154,14 +154,12 @@ void FrameEncoder::Reset() {
   }
 }
 
-char* FrameEncoder::Room(size_t n) {
-  if (len_ + n > buf_.size()) {
-    // Grow the storage in use geometrically, up to what the frame limit can need; the
-    // zero-fill of resize() is paid once per storage byte, not per point.
-    size_t want = std::max({len_ + n, buf_.size() * 2, size_t{4096}});
-    want = std::max(len_ + n, std::min(want, max_ + kStorageSlack));
-    buf_.resize(want);
-  }
+char* FrameEncoder::Grow(size_t n) {
+  // Grow the storage in use geometrically, up to what the frame limit can need; the
+  // zero-fill of resize() is paid once per storage byte, not per point.
+  size_t want = std::max({len_ + n, buf_.size() * 2, size_t{4096}});
+  want = std::max(len_ + n, std::min(want, max_ + kStorageSlack));
+  buf_.resize(want);
   return buf_.data() + len_;
 }
 
@@ -175,7 +173,9 @@ void FrameEncoder::Recycle(std::string frame) {
 }
 
 FrameEncoder::Result FrameEncoder::Add(std::string_view path, double timestamp, double value) {
-  if (path.empty() || !std::isfinite(timestamp) || !std::isfinite(value) || !IsValidUtf8(path)) {
+  // IsAscii first, inline: paths are nearly always ASCII, and this runs for every point.
+  if (path.empty() || !std::isfinite(timestamp) || !std::isfinite(value) ||
+      !(IsAscii(path) || IsValidUtf8(path))) {
     return Result::kRejected;
   }
   if (protocol_ == Protocol::kPickle) {
@@ -250,8 +250,10 @@ std::string FrameEncoder::Finish() {
     buf_ = std::string();
   }
   // Reused storage keeps its size (len_ marks the frame's end), so its bytes are not zero-filled
-  // again for every frame; only fresh storage is.
-  buf_.resize(std::max(buf_.capacity(), out.size()));
+  // again for every frame; only fresh storage is. Only up to what a frame can use: std::string
+  // doubles its capacity as it grows, and zero-filling all of it cost ~150 KiB of memset per
+  // 256 KiB frame (callgrind: 76 M instructions in a 2 M-datapoint drain, 3.6% of all).
+  buf_.resize(std::max(std::min(buf_.capacity(), max_ + kStorageSlack), out.size()));
   Reset();
   return out;
 }

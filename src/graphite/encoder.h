@@ -70,7 +70,12 @@ class FrameEncoder {
   void Reset();
   // Makes room for n more bytes at len_ and returns where they go. buf_.size() is only the
   // storage in use; len_ is the frame's length, so appends never zero-fill per point.
-  char* Room(size_t n);
+  char* Room(size_t n) {
+    if (len_ + n <= buf_.size()) [[likely]]
+      return buf_.data() + len_;
+    return Grow(n);
+  }
+  char* Grow(size_t n);
 
   Protocol protocol_;
   size_t max_;
