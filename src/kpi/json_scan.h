@@ -39,8 +39,16 @@ class JsonScan {
 
   explicit JsonScan(std::string_view doc) : p_(doc.data()), end_(doc.data() + doc.size()) {}
 
-  // Skips whitespace; true (and consumed) when the next byte is c.
+  // Skips whitespace; true (and consumed) when the next byte is c (never whitespace itself).
   bool Consume(char c) {
+    // Producers send compact JSON: the next byte decides, without the whitespace loop.
+    if (p_ < end_) {
+      if (*p_ == c) {
+        ++p_;
+        return true;
+      }
+      if (!MaybeSpace(*p_)) return false;
+    }
     SkipSpace();
     if (p_ < end_ && *p_ == c) {
       ++p_;
@@ -55,6 +63,7 @@ class JsonScan {
   }
   // Skips whitespace; the next byte, or -1 at the end.
   int Peek() {
+    if (p_ < end_ && !MaybeSpace(*p_)) return static_cast<unsigned char>(*p_);
     SkipSpace();
     return p_ < end_ ? static_cast<unsigned char>(*p_) : -1;
   }
@@ -182,6 +191,8 @@ class JsonScan {
 
  private:
   static bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+  // False for every byte that is not JSON whitespace, with one compare: they are all <= ' '.
+  static bool MaybeSpace(char c) { return static_cast<unsigned char>(c) <= ' '; }
   // Reads the digits at p into *mantissa (which wraps past 19 digits) and returns the first
   // byte after them. (An eight-at-a-time SWAR version ran more instructions on the usual 1-10
   // digit numbers: callgrind, shape 1, 5,680 -> 6,101 per message.)
@@ -207,6 +218,7 @@ class JsonScan {
     return true;
   }
   void SkipSpace() {
+    if (p_ < end_ && !MaybeSpace(*p_)) return;
     const char* p = p_;
     while (p < end_ && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) ++p;
     p_ = p;

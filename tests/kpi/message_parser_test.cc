@@ -822,5 +822,46 @@ TEST(MessageParserTest, ReasonNames) {
   EXPECT_STREQ(PointSkipName(PointSkip::kBadShape), "bad_shape");
 }
 
+// JSON whitespace may stand between any two tokens. With every kind of it around every
+// structural byte, each shape must give exactly what its compact form gives, still on the
+// fast path (which looks at the next byte before it skips whitespace).
+TEST(MessageParserTest, WhitespaceBetweenAnyTokensChangesNothing) {
+  const std::string compact[] = {
+      R"({"type":"slice","ts":1534440704,"data":{"olt.pon.0":{"rx_bytes":12.5,"n":-3}}})",
+      R"({"type":"slice","ts":1.5,"prefixes":{"p.q":{"x":[1,{"y":null}],"metrics":{"m":5e2}}}})",
+      R"({"type":"slice","ts":1,"slice_data":[{"metadata":{"title":"Ethernet","ts":1534440704.0,)"
+      R"("logical_device_id":"ld","device_id":null,"context":{"port_no":"1","b":"x"}},)"
+      R"("metrics":{"tx_packets":16.0,"s":"no"}},{"metadata":{},"metrics":{}}]})",
+  };
+  const std::string blanks[] = {" ", "\n", "\t\r", " \n\t "};
+  MessageParser parser(1 << 20, "");
+  for (const std::string& m : compact) {
+    DatapointBatch want;
+    const ParseStats want_stats = parser.Parse(m, &want);
+    ASSERT_TRUE(want_stats.fast_path) << m;
+    for (const std::string& blank : blanks) {
+      std::string spaced = blank;
+      bool in_string = false;
+      for (char c : m) {
+        const bool structural = !in_string && std::strchr("{}[]:,", c) != nullptr;
+        if (structural) spaced += blank;
+        spaced += c;
+        if (structural) spaced += blank;
+        if (c == '"') in_string = !in_string;
+      }
+      DatapointBatch got;
+      const ParseStats stats = parser.Parse(spaced, &got);
+      EXPECT_TRUE(stats.fast_path) << spaced;
+      EXPECT_EQ(Dump(stats), Dump(want_stats)) << spaced;
+      ASSERT_EQ(got.size(), want.size()) << spaced;
+      for (size_t i = 0; i < got.size(); ++i) {
+        EXPECT_EQ(got.path(i), want.path(i));
+        EXPECT_EQ(got.timestamp(i), want.timestamp(i));
+        EXPECT_EQ(got.value(i), want.value(i));
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace vs::kpi
