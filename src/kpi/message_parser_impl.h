@@ -69,9 +69,9 @@ struct MessageParser::Impl {
     if (std::isnan(ts)) return Skip(PointSkip::kBadTimestamp);
     path.Truncate(mark);
     if constexpr (kLevels) {
-      path.AppendLevels(metric);
+      path.AppendLevels(metric, /*repeats=*/true);
     } else {
-      path.AppendComponent(metric);
+      path.AppendComponent(metric, /*repeats=*/true);
     }
     if (path.too_long()) return Skip(PointSkip::kPathTooLong);
     if (path.size() == prefix_len) return Skip(PointSkip::kEmptyPath);  // the prefix alone

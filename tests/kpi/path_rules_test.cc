@@ -181,5 +181,56 @@ TEST(PathRulesTest, MatchesTheReferenceOnRandomInput) {
   EXPECT_GT(clean, 5000);  // the fast path was taken often enough to mean something
 }
 
+// A component marked `repeats` may be answered from the builder's memory of clean strings.
+// One long-lived builder takes strings drawn from a small pool (so they come back, hit and
+// evict each other), as a metric name and as dotted levels: every answer must be the
+// reference's, whatever was remembered before.
+TEST(PathRulesTest, RememberedComponentsGiveTheReferenceAnswer) {
+  const std::string alphabet = std::string("ab_.9 \xff", 7);
+  std::mt19937 rng(7);
+  std::vector<std::string> pool;
+  for (int i = 0; i < 2000; ++i) {
+    // Half share their first 8 bytes (and many their length), so that they differ only in
+    // the last word, and fill the memory's slots many times over.
+    std::string s = i % 2 ? "metric_0" : "";
+    const size_t len = 1 + rng() % (s.empty() ? 18 : 8);  // around the 4-16 bytes remembered
+    for (size_t k = 0; k < len; ++k) s += alphabet[rng() % (i % 4 < 2 ? 7 : 3)];
+    pool.push_back(s);
+  }
+  PathBuilder b;
+  for (int round = 0; round < 100000; ++round) {
+    const std::string& s = pool[rng() % pool.size()];
+    b.Clear();
+    b.AppendComponent("p");
+    const size_t mark = b.size();
+    b.AppendLevels(s, /*repeats=*/true);
+    const std::string want_levels = ReferenceLevels(s);
+    ASSERT_EQ(b.view(), want_levels.empty() ? "p" : "p." + want_levels) << "[" << s << "]";
+    b.Truncate(mark);
+    b.AppendComponent(s, /*repeats=*/true);
+    std::string want_component;
+    for (unsigned char c : s) want_component += IsPathByte(c) ? static_cast<char>(c) : '_';
+    ASSERT_EQ(b.view(), "p." + want_component) << "[" << s << "]";
+  }
+}
+
+// The same bytes are clean as levels but not as one component: the dots must not be carried
+// over from one answer to the other.
+TEST(PathRulesTest, RememberedLevelsAreNotAComponent) {
+  PathBuilder b;
+  for (int i = 0; i < 3; ++i) {
+    b.Clear();
+    b.AppendLevels("olt.pon.0", /*repeats=*/true);
+    EXPECT_EQ(b.view(), "olt.pon.0");
+    b.Clear();
+    b.AppendComponent("olt.pon.0", /*repeats=*/true);
+    EXPECT_EQ(b.view(), "olt_pon_0");
+    b.Clear();
+    b.AppendLevels("rx_bytes", /*repeats=*/true);
+    b.AppendComponent("rx_bytes", /*repeats=*/true);
+    EXPECT_EQ(b.view(), "rx_bytes.rx_bytes");
+  }
+}
+
 }  // namespace
 }  // namespace vs::kpi
