@@ -43,9 +43,7 @@ CarbonSender::~CarbonSender() {
   if (fd_ >= 0) close(fd_);
 }
 
-uint64_t CarbonSender::Append(std::string_view path, double ts, double value) {
-  if (encoder_.Append(path, ts, value)) return next_seq_;
-  if (encoder_.count() == 0) return 0;  // cannot fit even alone
+uint64_t CarbonSender::AppendToNextFrame(std::string_view path, double ts, double value) {
   Seal();
   return encoder_.Append(path, ts, value) ? next_seq_ : 0;
 }

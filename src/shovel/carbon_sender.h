@@ -40,7 +40,13 @@ class CarbonSender {
 
   // Adds a point to the open frame (sealing it first when full). Returns the sequence number of
   // the frame that carries it, or 0 when the point cannot fit in any frame (the caller skips it).
-  uint64_t Append(std::string_view path, double ts, double value);
+  uint64_t Append(std::string_view path, double ts, double value) {
+    // Inline: it runs for every point, and nearly always the point fits.
+    const graphite::FrameEncoder::Result r = encoder_.Add(path, ts, value);
+    if (r == graphite::FrameEncoder::Result::kAppended) [[likely]]
+      return next_seq_;
+    return r == graphite::FrameEncoder::Result::kFull ? AppendToNextFrame(path, ts, value) : 0;
+  }
   // Moves the open frame, if not empty, to the write queue.
   void Seal();
   // Drops the open frame and every queued frame (after the caller rewound Kafka).
@@ -64,6 +70,7 @@ class CarbonSender {
   const std::string& name() const { return name_; }
 
  private:
+  uint64_t AppendToNextFrame(std::string_view path, double ts, double value);
   enum class State { kIdle, kConnecting, kConnected };
   struct Queued {
     uint64_t seq;

@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cmath>
+
 #include "test_common/subprocess.h"
 
 namespace vs::shovel {
@@ -193,6 +195,25 @@ TEST(CarbonSenderTest, FramesRespectLimitAndSequence) {
     ASSERT_LE(off, data.size());
   }
   EXPECT_EQ(frames, last);
+}
+
+// A point the encoder rejects (carbon would choke on it) gets no frame, and leaves the open
+// frame as it was: it must not seal a half-filled frame early.
+TEST(CarbonSenderTest, RejectedPointLeavesTheOpenFrameOpen) {
+  Peer peer;
+  FakeClock clock;
+  Registry metrics;
+  SenderOptions o = Opts(peer.port());
+  o.protocol = graphite::Protocol::kPickle;
+  CarbonSender s(o, &clock, &metrics);
+  const uint64_t first = s.Append("a.b", 1700000000, 1);
+  ASSERT_NE(first, 0u);
+  const size_t open_bytes = s.buffered_bytes();
+  EXPECT_EQ(s.Append("a.b", 1700000000, std::nan("")), 0u);
+  EXPECT_EQ(s.Append("bad\xff", 1700000000, 1), 0u);
+  EXPECT_EQ(s.Append("", 1700000000, 1), 0u);
+  EXPECT_EQ(s.buffered_bytes(), open_bytes);
+  EXPECT_EQ(s.Append("a.c", 1700000000, 2), first) << "the same frame is still open";
 }
 
 }  // namespace
