@@ -6,7 +6,7 @@
 #   bench/shovel/ab.sh ROUNDS BIN_A BIN_B [shovel flags for both...]
 # MSGS (200000) and PARTS (32) set the topic. Needs a release build in $BUILD (build/release).
 # Rounds alternate which binary runs first. Prints per run: CPU seconds (user+sys), peak RSS,
-# voluntary context switches, steady rate.
+# voluntary context switches, minor page faults, steady rate.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build/release}
@@ -33,7 +33,7 @@ run() {
   "$BUILD/bench/shovel/bench_shovel_sink" "$tmp/port" "$TARGET" 600 60 >"$tmp/sink.out" &
   local sink=$!
   for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
-  /usr/bin/time -f "%U %S %M %w" -o "$tmp/time" "$bin" -K "$BS" -t bench \
+  /usr/bin/time -f "%U %S %M %w %R" -o "$tmp/time" "$bin" -K "$BS" -t bench \
     -H "127.0.0.1:$(cat "$tmp/port")" --group "ab-$$-$RANDOM" --from-beginning --log-level warn \
     "$@" >"$tmp/shovel.log" 2>&1 &
   local tp=$!
@@ -43,8 +43,8 @@ run() {
   kill "$sink" 2>/dev/null || true
   wait "$sink" 2>/dev/null || true
   read -r points secs _ <"$tmp/sink.out"
-  read -r user sys rss vcs < <(tail -1 "$tmp/time")
-  python3 -c "print(f'cpu={$user + $sys:.2f}s rss={$rss / 1024:.1f}MiB vcs=$vcs rate={$points / $secs / 1e6:.2f}M/s')"
+  read -r user sys rss vcs faults < <(tail -1 "$tmp/time")
+  python3 -c "print(f'cpu={$user + $sys:.2f}s rss={$rss / 1024:.1f}MiB vcs=$vcs faults=$faults rate={$points / $secs / 1e6:.2f}M/s')"
 }
 
 # The second run of a round was often cheaper whatever the binary (two identical binaries: 0.60

@@ -45,7 +45,7 @@ run_consumer() {
   for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
   local port; port=$(cat "$tmp/port")
   local cmd=("${@//@PORT@/$port}")
-  /usr/bin/time -f "%e %U %S %M" -o "$tmp/time" "${cmd[@]}" >"$tmp/$name.log" 2>&1 &
+  /usr/bin/time -f "%e %U %S %M %R %w %c" -o "$tmp/time" "${cmd[@]}" >"$tmp/$name.log" 2>&1 &
   local tpid=$!
   while [ ! -s "$tmp/sink.out" ] && kill -0 "$sink" 2>/dev/null; do sleep 0.02; done
   [ -s "$tmp/sink.out" ] && [ "$(cut -d' ' -f1 "$tmp/sink.out")" -ge "$TARGET" ] ||
@@ -55,14 +55,17 @@ run_consumer() {
   kill "$sink" 2>/dev/null || true
   wait "$sink" 2>/dev/null || true
   read -r points secs frames <"$tmp/sink.out"
-  read -r wall user sys rss_kb < <(tail -1 "$tmp/time")
-  python3 - "$name" "$points" "$secs" "$user" "$sys" "$rss_kb" "$wall" <<'PY'
+  read -r wall user sys rss_kb faults vcs ics < <(tail -1 "$tmp/time")
+  python3 - "$name" "$points" "$secs" "$user" "$sys" "$rss_kb" "$wall" "$frames" <<'PY'
 import sys
-name, points, secs, user, sys_, rss, wall = sys.argv[1:]
+name, points, secs, user, sys_, rss, wall, frames = sys.argv[1:]
 points=int(points); secs=float(secs); cpu=float(user)+float(sys_)
 print(f"{name:10s} datapoints={points} steady_rate={points/secs/1e6:.2f}M/s "
       f"cpu={cpu:.2f}s per_cpu_s={points/cpu/1e6:.2f}M peak_rss={int(rss)/1024:.1f}MiB wall={float(wall):.1f}s")
 PY
+  if [ -n "${VERBOSE:-}" ]; then
+    echo "           user=${user}s sys=${sys}s minor_faults=$faults voluntary_cs=$vcs involuntary_cs=$ics sink_frames=$frames"
+  fi
 }
 
 run_consumer shovel "$BUILD/src/apps/shovel" -K "$BS" -t bench -H "127.0.0.1:@PORT@" \
