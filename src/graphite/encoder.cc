@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "common/small_copy.h"
+
 namespace vs::graphite {
 namespace {
 
@@ -198,7 +200,7 @@ FrameEncoder::Result FrameEncoder::Add(std::string_view path, double timestamp, 
     *p++ = '\x58';  // BINUNICODE, u32 little-endian length
     PutLe32(p, static_cast<uint32_t>(path.size()));
     p += 4;
-    std::memcpy(p, path.data(), path.size());
+    CopySmall(p, path.data(), path.size());
     p += path.size();
     p = PutNumber(p, timestamp);
     p = PutNumber(p, value);

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
+#include <memory>
 #include <string_view>
 #include <vector>
+
+#include "common/small_copy.h"
 
 namespace vs::kpi {
 
@@ -21,7 +23,7 @@ class DatapointBatch {
   size_t size() const { return points_.size(); }
   bool empty() const { return points_.empty(); }
   std::string_view path(size_t i) const {
-    return std::string_view(paths_).substr(points_[i].path_offset, points_[i].path_length);
+    return {paths_.get() + points_[i].path_offset, points_[i].path_length};
   }
   double timestamp(size_t i) const { return points_[i].timestamp; }
   double value(size_t i) const { return points_[i].value; }
@@ -29,35 +31,39 @@ class DatapointBatch {
 
   // Adds a complete, already valid path.
   void Add(std::string_view path, double ts, double value) {
-    uint32_t off = static_cast<uint32_t>(paths_.size());
-    paths_.append(path);
-    points_.push_back({off, static_cast<uint32_t>(path.size()), ts, value});
+    const size_t n = path.size();
+    if (n > capacity_ - used_) Grow(n);
+    CopySmall(paths_.get() + used_, path.data(), n);
+    points_.push_back({static_cast<uint32_t>(used_), static_cast<uint32_t>(n), ts, value});
+    used_ += n;
   }
-  // For builders that write the path in place: append to path_buffer() from mark = MarkPath(),
-  // then CommitPath(mark, ...) or DropPath(mark).
-  std::string& path_buffer() { return paths_; }
-  size_t MarkPath() const { return paths_.size(); }
-  void CommitPath(size_t mark, double ts, double value) {
-    points_.push_back(
-        {static_cast<uint32_t>(mark), static_cast<uint32_t>(paths_.size() - mark), ts, value});
-  }
-  void DropPath(size_t mark) { paths_.resize(mark); }
 
   // Drops the points from index n on (n <= size()), as if they had never been added.
   void Truncate(size_t n) {
     if (n >= points_.size()) return;
-    paths_.resize(points_[n].path_offset);
+    used_ = points_[n].path_offset;
     points_.resize(n);
   }
 
   void Clear() {
-    paths_.clear();
+    used_ = 0;
     points_.clear();
   }
-  size_t path_bytes() const { return paths_.size(); }
 
  private:
-  std::string paths_;
+  // Storage for at least n more path bytes; the paths so far are kept.
+  void Grow(size_t n) {
+    size_t want = capacity_ * 2 > 4096 ? capacity_ * 2 : 4096;
+    if (want < used_ + n) want = used_ + n;
+    std::unique_ptr<char[]> bigger(new char[want]);
+    if (used_ > 0) CopySmall(bigger.get(), paths_.get(), used_);
+    paths_ = std::move(bigger);
+    capacity_ = want;
+  }
+
+  std::unique_ptr<char[]> paths_;
+  size_t used_ = 0;      // path bytes in use
+  size_t capacity_ = 0;  // path bytes allocated
   std::vector<DatapointRef> points_;
 };
 
