@@ -47,7 +47,10 @@ void BM_ParseEncode(benchmark::State& state) {
     parser.Parse(m, &batch);
     for (size_t p = 0; p < batch.size(); ++p) {
       if (!enc.Append(batch.path(p), batch.timestamp(p), batch.value(p))) {
-        bytes += enc.Finish().size();
+        // Handed back as CarbonSender does once a frame is written, so frames reuse storage.
+        std::string frame = enc.Finish();
+        bytes += frame.size();
+        enc.Recycle(std::move(frame));
         enc.Append(batch.path(p), batch.timestamp(p), batch.value(p));
       }
     }
