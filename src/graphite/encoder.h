@@ -68,6 +68,7 @@ class FrameEncoder {
 
  private:
   void Reset();
+  Result AddPlaintext(std::string_view path, double timestamp, double value);
   // Makes room for n more bytes at len_ and returns where they go. buf_.size() is only the
   // storage in use; len_ is the frame's length, so appends never zero-fill per point.
   char* Room(size_t n) {
