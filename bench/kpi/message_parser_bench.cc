@@ -131,8 +131,8 @@ BENCHMARK_TEMPLATE(BM_Parse, SeedDirtyNames)
     ->ArgNames({"fast"});
 // Fixed iteration counts, for instruction counts that do not depend on timing (this
 // machine's CPU time varies by 20-40% between identical runs):
-//   valgrind --tool=callgrind --toggle-collect='vs::kpi::MessageParser::Parse*' \
-//     BENCH --benchmark_filter=fixed/seed_data
+//   valgrind --tool=callgrind --toggle-collect='vs::kpi::MessageParser::Parse*'
+//     BENCH --benchmark_filter=fixed/seed_data    (one command line)
 // gives instructions per message as the collected total divided by 20,000.
 BENCHMARK_TEMPLATE(BM_Parse, Seed)->Name("Parse/fixed/seed_data")->Arg(1)->Iterations(20000);
 BENCHMARK_TEMPLATE(BM_Parse, KpiEvent2)

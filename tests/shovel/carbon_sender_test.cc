@@ -87,6 +87,13 @@ SenderOptions Opts(uint16_t port) {
   return o;
 }
 
+SenderOptions PickleOpts(uint16_t port, size_t max_frame_bytes = 256 * 1024) {
+  SenderOptions o = Opts(port);
+  o.protocol = graphite::Protocol::kPickle;
+  o.max_frame_bytes = max_frame_bytes;
+  return o;
+}
+
 TEST(CarbonSenderTest, DeliveredOnlyAfterAckAndGrace) {
   Peer peer;
   FakeClock clock;
@@ -170,10 +177,7 @@ TEST(CarbonSenderTest, FramesRespectLimitAndSequence) {
   Peer peer;
   FakeClock clock;
   Registry metrics;
-  SenderOptions o = Opts(peer.port());
-  o.protocol = graphite::Protocol::kPickle;
-  o.max_frame_bytes = 1024;
-  CarbonSender s(o, &clock, &metrics);
+  CarbonSender s(PickleOpts(peer.port(), 1024), &clock, &metrics);
   uint64_t last = 0;
   for (int i = 0; i < 200; ++i) {
     uint64_t seq = s.Append("some.metric.path." + std::to_string(i), 1700000000 + i, i);
@@ -203,9 +207,7 @@ TEST(CarbonSenderTest, RejectedPointLeavesTheOpenFrameOpen) {
   Peer peer;
   FakeClock clock;
   Registry metrics;
-  SenderOptions o = Opts(peer.port());
-  o.protocol = graphite::Protocol::kPickle;
-  CarbonSender s(o, &clock, &metrics);
+  CarbonSender s(PickleOpts(peer.port()), &clock, &metrics);
   const uint64_t first = s.Append("a.b", 1700000000, 1);
   ASSERT_NE(first, 0u);
   const size_t open_bytes = s.buffered_bytes();
