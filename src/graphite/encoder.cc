@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "common/small_copy.h"
+#include "common/utf8.h"
 
 namespace vs::graphite {
 namespace {
@@ -54,26 +55,6 @@ inline char* PutNumber(char* p, double d) {
   return p + 8;
 }
 
-inline bool IsAscii(std::string_view s) {
-  // Every path of every point passes here; paths are almost always sanitised ASCII of 20-100
-  // bytes, so the whole path is OR-ed together in 8-byte words (the last one overlapping) and
-  // tested once, instead of a branch per word.
-  const char* p = s.data();
-  const size_t n = s.size();
-  if (n >= 8) {
-    uint64_t acc = 0, w;
-    for (size_t i = 0; i + 8 <= n; i += 8) {
-      std::memcpy(&w, p + i, 8);
-      acc |= w;
-    }
-    std::memcpy(&w, p + n - 8, 8);
-    return ((acc | w) & 0x8080808080808080ULL) == 0;
-  }
-  unsigned acc = 0;
-  for (size_t i = 0; i < n; ++i) acc |= static_cast<unsigned char>(p[i]);
-  return acc < 0x80;
-}
-
 inline bool HasLineBreakOrSpace(std::string_view s) {
   for (char c : s) {
     // Carbon splits lines on '\n' and fields on any whitespace (str.split()).
@@ -95,44 +76,6 @@ inline char* PutPlaintextNumber(char* p, double v) {
 }
 
 }  // namespace
-
-bool IsValidUtf8(std::string_view s) {
-  if (IsAscii(s)) return true;
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const unsigned char* end = p + s.size();
-  while (p < end) {
-    unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    int n;
-    uint32_t cp;
-    if (c >= 0xc2 && c <= 0xdf) {
-      n = 1;
-      cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      n = 2;
-      cp = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;  // continuation byte, overlong lead (c0/c1) or beyond f4
-    }
-    if (end - p <= n) return false;
-    for (int k = 1; k <= n; ++k) {
-      if ((p[k] & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (p[k] & 0x3f);
-    }
-    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff)) {
-      return false;
-    }
-    p += n + 1;
-  }
-  return true;
-}
 
 std::string FormatPlaintextNumber(double v) {
   char buf[40];

@@ -90,7 +90,4 @@ class FrameEncoder {
 // tools). Requires a finite v.
 std::string FormatPlaintextNumber(double v);
 
-// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
-bool IsValidUtf8(std::string_view s);
-
 }  // namespace vs::graphite

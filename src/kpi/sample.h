@@ -58,7 +58,4 @@ Status ValidateSample(const Sample& s);
 Status ValidateSampleValue(const Sample& s);
 Status ValidateSampleObject(const Sample& s);
 
-// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
-bool IsValidUtf8(std::string_view s);
-
 }  // namespace vs::kpi

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/utf8.h"
 #include "test_common/subprocess.h"
 
 namespace vs::graphite {
@@ -84,32 +85,6 @@ TEST(PickleTest, RejectsWhatCarbonWouldChokeOn) {
   EXPECT_EQ(enc.Finish(), "");
   // Pickle carries any valid UTF-8, spaces included.
   EXPECT_EQ(enc.Add("caf\xc3\xa9 x", 1, 1), FrameEncoder::Result::kAppended);
-}
-
-TEST(Utf8Test, Validator) {
-  EXPECT_TRUE(IsValidUtf8(""));
-  EXPECT_TRUE(IsValidUtf8("plain.ascii.path.longer.than.eight"));
-  EXPECT_TRUE(IsValidUtf8("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"));
-  EXPECT_TRUE(IsValidUtf8("\xf4\x8f\xbf\xbf"));   // U+10FFFF
-  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // above U+10FFFF
-  EXPECT_FALSE(IsValidUtf8("\xe0\x80\x80"));      // overlong
-  EXPECT_FALSE(IsValidUtf8("\xc3"));              // truncated
-  EXPECT_FALSE(IsValidUtf8("abc\x80"));           // stray continuation
-  EXPECT_FALSE(IsValidUtf8("\xe2\x82"));          // truncated 3-byte
-}
-
-TEST(Utf8Test, NonAsciiByteAtEveryOffsetOfEveryLength) {
-  // The ASCII check reads whole paths in overlapping blocks: one stray byte anywhere, at any
-  // length, must still be seen.
-  for (size_t n = 0; n <= 70; ++n) {
-    std::string s(n, 'a');
-    EXPECT_TRUE(IsValidUtf8(s)) << n;
-    for (size_t i = 0; i < n; ++i) {
-      s[i] = '\x80';
-      EXPECT_FALSE(IsValidUtf8(s)) << n << " at " << i;
-      s[i] = 'a';
-    }
-  }
 }
 
 TEST(Utf8Test, AgreesWithPythonStrictDecode) {

@@ -7,6 +7,7 @@
 #include <limits>
 #include <map>
 
+#include "common/utf8.h"
 #include "kpi/json_writer.h"
 #include "kpi/sample.h"
 #include "kpi_publish/json_reader.h"
