@@ -11,6 +11,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "envoyd/json_object.h"
+
 namespace vs::envoyd {
 
 std::string Core::Address() const {
@@ -74,19 +76,9 @@ unsigned __int128 Prefix16(const char* p, size_t n) {
 }  // namespace
 
 StatusOr<Assignment> ParseAssignment(std::string_view json, uint16_t core_port) {
-  if (json.size() > kMaxAssignmentBytes) {
-    return ResourceExhausted("assignment of " + std::to_string(json.size()) +
-                             " bytes exceeds the limit");
-  }
-  // One parser per thread: its buffers are reused across the (frequent) calls.
-  thread_local simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (auto err = parser.parse(json.data(), json.size()).get(doc)) {
-    return InvalidArgument(std::string("assignment is not valid JSON: ") +
-                           simdjson::error_message(err));
-  }
-  simdjson::dom::object obj;
-  if (doc.get_object().get(obj)) return InvalidArgument("assignment is not a JSON object");
+  StatusOr<simdjson::dom::object> parsed = ParseJsonObject(json, kMaxAssignmentBytes, "assignment");
+  if (!parsed.ok()) return parsed.status();
+  const simdjson::dom::object obj = *parsed;
   if (obj.size() > kMaxCores) {
     return ResourceExhausted("assignment has more than " + std::to_string(kMaxCores) + " entries");
   }

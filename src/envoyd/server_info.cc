@@ -1,25 +1,17 @@
 #include "envoyd/server_info.h"
 
-#include <simdjson.h>
-
 #include <charconv>
 #include <system_error>
+
+#include "envoyd/json_object.h"
 
 namespace vs::envoyd {
 
 StatusOr<ServerInfo> ParseServerInfo(std::string_view body) {
-  if (body.size() > kMaxServerInfoBytes) {
-    return ResourceExhausted("server_info of " + std::to_string(body.size()) +
-                             " bytes exceeds the limit");
-  }
-  thread_local simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (auto err = parser.parse(body.data(), body.size()).get(doc)) {
-    return InvalidArgument(std::string("server_info is not valid JSON: ") +
-                           simdjson::error_message(err));
-  }
-  simdjson::dom::object obj;
-  if (doc.get_object().get(obj)) return InvalidArgument("server_info is not a JSON object");
+  StatusOr<simdjson::dom::object> parsed =
+      ParseJsonObject(body, kMaxServerInfoBytes, "server_info");
+  if (!parsed.ok()) return parsed.status();
+  const simdjson::dom::object obj = *parsed;
   ServerInfo info;
   std::string_view state;
   if (obj["state"].get_string().get(state)) {
