@@ -2,8 +2,7 @@
 
 namespace vs {
 
-bool IsValidUtf8(std::string_view s) {
-  if (IsAscii(s)) return true;
+bool IsValidUtf8Slow(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const unsigned char* end = p + s.size();
   while (p < end) {

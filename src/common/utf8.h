@@ -29,7 +29,11 @@ inline bool IsAscii(std::string_view s) {
   return acc < 0x80;
 }
 
-// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
-bool IsValidUtf8(std::string_view s);
+// The multi-byte part of IsValidUtf8, out of line.
+bool IsValidUtf8Slow(std::string_view s);
+
+// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF). The
+// ASCII check is inline: names are nearly always ASCII, and some callers check every datapoint.
+inline bool IsValidUtf8(std::string_view s) { return IsAscii(s) || IsValidUtf8Slow(s); }
 
 }  // namespace vs

@@ -118,9 +118,7 @@ void FrameEncoder::Recycle(std::string frame) {
 }
 
 FrameEncoder::Result FrameEncoder::Add(std::string_view path, double timestamp, double value) {
-  // IsAscii first, inline: paths are nearly always ASCII, and this runs for every point.
-  if (path.empty() || !std::isfinite(timestamp) || !std::isfinite(value) ||
-      !(IsAscii(path) || IsValidUtf8(path))) {
+  if (path.empty() || !std::isfinite(timestamp) || !std::isfinite(value) || !IsValidUtf8(path)) {
     return Result::kRejected;
   }
   if (protocol_ == Protocol::kPickle) {
