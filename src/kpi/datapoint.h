@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -56,7 +57,7 @@ class DatapointBatch {
     size_t want = capacity_ * 2 > 4096 ? capacity_ * 2 : 4096;
     if (want < used_ + n) want = used_ + n;
     std::unique_ptr<char[]> bigger(new char[want]);
-    if (used_ > 0) CopySmall(bigger.get(), paths_.get(), used_);
+    if (used_ > 0) std::memcpy(bigger.get(), paths_.get(), used_);
     paths_ = std::move(bigger);
     capacity_ = want;
   }

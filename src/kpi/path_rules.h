@@ -17,6 +17,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/small_copy.h"
+
 namespace vs::kpi {
 
 inline constexpr size_t kMaxPathBytes = 1024;
@@ -127,14 +129,7 @@ class PathBuilder {
     constexpr uint64_t kMul = 0x9E3779B97F4A7C15ULL;
     Clean& e = clean_[((a ^ (b * kMul) ^ tag) * kMul) >> (64 - kCleanBits)];
     if (e.a == a && e.b == b && e.tag == tag) {
-      if (n >= 8) {
-        std::memcpy(out, &a, 8);
-        std::memcpy(out + n - 8, &b, 8);
-      } else {
-        const auto lo = static_cast<uint32_t>(a), hi = static_cast<uint32_t>(a >> 32);
-        std::memcpy(out, &lo, 4);
-        std::memcpy(out + n - 4, &hi, 4);
-      }
+      CopySmall(out, reinterpret_cast<const char*>(in), n);
       return true;
     }
     if (!CopyIfClean(in, n, out, dots)) return false;
